@@ -1,0 +1,36 @@
+package dev.sluice.api;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Limits of the HTTP API, under {@code sluice.api.*}.
+ *
+ * @param maxJobSize largest body of {@code POST /api/v1/jobs}, and largest line of a batch
+ *     (default 1MB)
+ * @param maxBatchSize largest body of {@code POST /api/v1/batches} (default 1GB)
+ * @param maxReportedErrors most line errors listed in one rejection of a batch; the answer also
+ *     gives the total count (default 1000)
+ */
+@Validated
+@ConfigurationProperties("sluice.api")
+public record ApiProperties(
+        @DefaultValue("1MB") @NotNull DataSize maxJobSize,
+        @DefaultValue("1GB") @NotNull DataSize maxBatchSize,
+        @DefaultValue("1000") @Min(1) @Max(1_000_000) int maxReportedErrors) {
+
+    public ApiProperties {
+        if (maxJobSize.toBytes() < 1 || maxJobSize.toBytes() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("sluice.api.max-job-size must be between 1B and 2GB, was " + maxJobSize);
+        }
+        if (maxBatchSize.toBytes() < maxJobSize.toBytes()) {
+            throw new IllegalArgumentException("sluice.api.max-batch-size (" + maxBatchSize
+                    + ") must not be smaller than sluice.api.max-job-size (" + maxJobSize + ")");
+        }
+    }
+}

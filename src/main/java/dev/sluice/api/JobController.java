@@ -1,0 +1,90 @@
+package dev.sluice.api;
+
+import dev.sluice.history.JobStatusHistoryRepository;
+import dev.sluice.job.InvalidJobException;
+import dev.sluice.job.JobNotFoundException;
+import dev.sluice.job.JobRequestParser;
+import dev.sluice.job.JobService;
+import dev.sluice.job.NewJob;
+import dev.sluice.job.Violation;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/** Single jobs: enqueue, read, cancel, history. */
+@RestController
+@RequestMapping("/api/v1/jobs")
+class JobController {
+
+    private final JobService jobs;
+    private final JobRequestParser parser;
+    private final JobStatusHistoryRepository history;
+    private final ApiProperties properties;
+    private final ObjectMapper json;
+
+    JobController(JobService jobs, JobRequestParser parser, JobStatusHistoryRepository history,
+                  ApiProperties properties, ObjectMapper json) {
+        this.jobs = jobs;
+        this.parser = parser;
+        this.history = history;
+        this.properties = properties;
+        this.json = json;
+    }
+
+    /** 201 with the new job, or 200 with the job an earlier request with the same key made. */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<JobView> enqueue(
+            HttpServletRequest request,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyHeader) throws IOException {
+        JsonNode body = JsonBodies.read(json, new LimitedInputStream(
+                request.getInputStream(), properties.maxJobSize(), "sluice.api.max-job-size"));
+        List<Violation> violations = new ArrayList<>(JobRequestParser.checkIdempotencyHeader(idempotencyHeader));
+        JobRequestParser.Defaults defaults = parser.defaults();
+        NewJob job = parser.parse(body, JobRequestParser.Source.SINGLE,
+                new JobRequestParser.Defaults(defaults.upstream(), defaults.priority(), idempotencyHeader), violations);
+        if (job != null && idempotencyHeader != null && !idempotencyHeader.equals(job.idempotencyKey())) {
+            violations.add(Violation.of("idempotency_key", "differs from the Idempotency-Key header; send one or make them equal"));
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidJobException(violations);
+        }
+        JobService.Enqueued enqueued = jobs.enqueue(job);
+        return ResponseEntity.status(enqueued.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .location(URI.create("/api/v1/jobs/" + enqueued.job().id()))
+                .body(JobView.of(enqueued.job()));
+    }
+
+    @GetMapping("/{id}")
+    JobView get(@PathVariable long id) {
+        return JobView.of(jobs.find(id).orElseThrow(() -> new JobNotFoundException(id)));
+    }
+
+    @GetMapping("/{id}/history")
+    Map<String, Object> history(@PathVariable long id) {
+        if (jobs.find(id).isEmpty()) {
+            throw new JobNotFoundException(id);
+        }
+        return Map.of("job_id", id, "history", history.findByJobIdOrderByIdAsc(id).stream().map(HistoryView::of).toList());
+    }
+
+    /** Cancels a job not yet submitted upstream; {@code cancelled: false} when it was too late. */
+    @DeleteMapping("/{id}")
+    Map<String, Object> cancel(@PathVariable long id) {
+        return Map.of("id", id, "cancelled", jobs.cancel(id));
+    }
+}

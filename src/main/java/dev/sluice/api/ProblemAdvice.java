@@ -1,0 +1,118 @@
+package dev.sluice.api;
+
+import dev.sluice.batch.BatchNotFoundException;
+import dev.sluice.job.IdempotencyConflictException;
+import dev.sluice.job.InvalidJobException;
+import dev.sluice.job.JobNotFoundException;
+import dev.sluice.job.Violation;
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.TypeMismatchException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every API error as an RFC 9457 problem document ({@code application/problem+json}). Rule
+ * violations carry an {@code errors} list of {@code {line?, field, rule}}, so a client sees every
+ * broken rule of a request at once. Spring MVC's own errors (405, 415, missing parameters, ...)
+ * come through {@link ResponseEntityExceptionHandler} in the same form.
+ */
+@RestControllerAdvice
+class ProblemAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
+    private static final String TYPES = "https://sluice.dev/problems/";
+
+    @ExceptionHandler(InvalidJobException.class)
+    ProblemDetail invalid(InvalidJobException e) {
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                e.violationCount() == 1 ? "1 rule is broken; nothing was stored"
+                        : e.violationCount() + " rules are broken; nothing was stored");
+        p.setProperty("errors", errors(e.violations()));
+        p.setProperty("error_count", e.violationCount());
+        if (e.violationCount() > e.violations().size()) {
+            p.setProperty("errors_truncated", true);
+        }
+        return p;
+    }
+
+    @ExceptionHandler(JobNotFoundException.class)
+    ProblemDetail jobNotFound(JobNotFoundException e) {
+        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", "id", "rule", "must name an existing job")));
+        return p;
+    }
+
+    @ExceptionHandler(BatchNotFoundException.class)
+    ProblemDetail batchNotFound(BatchNotFoundException e) {
+        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", "id", "rule", "must name an existing batch")));
+        return p;
+    }
+
+    @ExceptionHandler(IdempotencyConflictException.class)
+    ProblemDetail conflict(IdempotencyConflictException e) {
+        ProblemDetail p = problem(HttpStatus.CONFLICT, "idempotency-conflict", "Idempotency key reused", e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", "idempotency_key",
+                "rule", "must not be reused for a different request")));
+        p.setProperty("existing_job_id", e.existingJobId());
+        return p;
+    }
+
+    @ExceptionHandler(BodyTooLargeException.class)
+    ProblemDetail tooLarge(BodyTooLargeException e) {
+        ProblemDetail p = problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+                e.getMessage() + "; nothing was stored");
+        p.setProperty("errors", List.of(Map.of("field", "(body)", "rule", e.getMessage())));
+        return p;
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleTypeMismatch(
+            TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
+        String type = ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName().toLowerCase();
+        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+                "'" + ex.getValue() + "' is not a valid " + name);
+        p.setProperty("errors", List.of(Map.of("field", String.valueOf(name), "rule", "must be a " + type)));
+        return ResponseEntity.badRequest().body(p);
+    }
+
+    @ExceptionHandler(RuntimeException.class)
+    ProblemDetail unexpected(RuntimeException e) {
+        log.error("unexpected error", e);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+                "the request failed on our side; nothing half-written was kept. The log has the cause.");
+    }
+
+    private static ProblemDetail problem(HttpStatus status, String type, String title, String detail) {
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(status, detail);
+        p.setType(URI.create(TYPES + type));
+        p.setTitle(title);
+        return p;
+    }
+
+    private static List<Map<String, Object>> errors(List<Violation> violations) {
+        return violations.stream().map(v -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (v.line() != null) {
+                m.put("line", v.line());
+            }
+            m.put("field", v.field());
+            m.put("rule", v.rule());
+            return m;
+        }).toList();
+    }
+}

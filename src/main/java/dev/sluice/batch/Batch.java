@@ -1,0 +1,26 @@
+package dev.sluice.batch;
+
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.Immutable;
+
+/** A batch as read by the API. Its counts are derived from its jobs, never stored. */
+@Entity
+@Immutable
+@Table(name = "batch")
+public class Batch {
+
+    @Id
+    private long id;
+
+    private Instant createdAt;
+    private String idempotencyKey;
+
+    protected Batch() {}
+
+    public long id() { return id; }
+    public Instant createdAt() { return createdAt; }
+    public String idempotencyKey() { return idempotencyKey; }
+}

@@ -1,0 +1,44 @@
+package dev.sluice.batch;
+
+import dev.sluice.job.Job;
+import dev.sluice.job.JobRepository;
+import dev.sluice.job.JobState;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+
+/** A batch's progress, derived from its jobs at the moment of asking, and its jobs page by page. */
+@Service
+public class BatchProgress {
+
+    /** Counts per state; {@code finished} when no job is left to run. */
+    public record Status(long id, Instant createdAt, long total, Map<JobState, Long> counts, boolean finished) {}
+
+    private final BatchRepository batches;
+    private final JobRepository jobs;
+
+    BatchProgress(BatchRepository batches, JobRepository jobs) {
+        this.batches = batches;
+        this.jobs = jobs;
+    }
+
+    public Status status(long batchId) {
+        Batch batch = batches.findById(batchId).orElseThrow(() -> new BatchNotFoundException(batchId));
+        Map<JobState, Long> counts = jobs.countByStateInBatch(batchId);
+        long total = counts.values().stream().mapToLong(Long::longValue).sum();
+        long open = counts.entrySet().stream().filter(e -> !e.getKey().isFinal()).mapToLong(Map.Entry::getValue).sum();
+        return new Status(batch.id(), batch.createdAt(), total, counts, open == 0);
+    }
+
+    /** Up to {@code limit} jobs after the cursor, in creation order; state may be null (all). */
+    public List<Job> jobs(long batchId, JobState state, long afterId, int limit) {
+        if (batches.findById(batchId).isEmpty()) {
+            throw new BatchNotFoundException(batchId);
+        }
+        return state == null
+                ? jobs.findByBatchIdAndIdGreaterThanOrderByIdAsc(batchId, afterId, Limit.of(limit))
+                : jobs.findByBatchIdAndStateAndIdGreaterThanOrderByIdAsc(batchId, state, afterId, Limit.of(limit));
+    }
+}

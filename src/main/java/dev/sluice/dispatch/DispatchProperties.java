@@ -1,0 +1,62 @@
+package dev.sluice.dispatch;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * How jobs are claimed and sent, under {@code sluice.dispatch.*}.
+ *
+ * @param enabled whether this instance claims and sends jobs at all (default true); an instance
+ *     with it off still takes and answers API requests
+ * @param claimBatchSize most jobs one claim statement takes (default 100); fewer when rate-limit
+ *     permits or in-flight room are short
+ * @param idleWait how long an idle claimer waits before looking again (default 200 ms); a job
+ *     enqueued on this instance wakes it at once
+ * @param leaseDuration how long a claim is held before the rescuer may return the job to the queue
+ *     (default 5 min)
+ * @param rescueInterval how often expired leases are looked for (default 10 s)
+ * @param maxTokenWait longest a claimed job waits for token permits before it is handed back to
+ *     the queue without using an attempt (default 60 s); must be shorter than the lease
+ * @param retryBaseDelay backoff before the first retry; doubled per attempt, with jitter (default 1 s)
+ * @param retryMaxDelay the backoff's ceiling (default 10 min)
+ * @param shutdownGrace how long a stopping instance waits for jobs it is sending (default 30 s)
+ */
+@Validated
+@ConfigurationProperties("sluice.dispatch")
+public record DispatchProperties(
+        @DefaultValue("true") boolean enabled,
+        @DefaultValue("100") @Min(1) @Max(10_000) int claimBatchSize,
+        @DefaultValue("200ms") @NotNull Duration idleWait,
+        @DefaultValue("5m") @NotNull Duration leaseDuration,
+        @DefaultValue("10s") @NotNull Duration rescueInterval,
+        @DefaultValue("60s") @NotNull Duration maxTokenWait,
+        @DefaultValue("1s") @NotNull Duration retryBaseDelay,
+        @DefaultValue("10m") @NotNull Duration retryMaxDelay,
+        @DefaultValue("30s") @NotNull Duration shutdownGrace) {
+
+    public DispatchProperties {
+        requirePositive("idle-wait", idleWait);
+        requirePositive("lease-duration", leaseDuration);
+        requirePositive("rescue-interval", rescueInterval);
+        requirePositive("retry-base-delay", retryBaseDelay);
+        if (maxTokenWait.compareTo(leaseDuration) >= 0) {
+            throw new IllegalArgumentException("sluice.dispatch.max-token-wait (" + maxTokenWait
+                    + ") must be shorter than sluice.dispatch.lease-duration (" + leaseDuration + ")");
+        }
+        if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
+            throw new IllegalArgumentException("sluice.dispatch.retry-max-delay (" + retryMaxDelay
+                    + ") must not be shorter than sluice.dispatch.retry-base-delay (" + retryBaseDelay + ")");
+        }
+    }
+
+    private static void requirePositive(String name, Duration value) {
+        if (value.isNegative() || value.isZero()) {
+            throw new IllegalArgumentException("sluice.dispatch." + name + " must be positive, was " + value);
+        }
+    }
+}

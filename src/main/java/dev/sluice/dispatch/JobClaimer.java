@@ -1,0 +1,73 @@
+package dev.sluice.dispatch;
+
+import dev.sluice.job.ClaimedJob;
+import dev.sluice.job.JobRepository;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.springframework.stereotype.Component;
+
+/**
+ * Claims jobs for one upstream at a time. It takes in-flight room and rate-limit permits first,
+ * then claims exactly as many jobs, so that each job it takes is the highest-priority one at the
+ * moment it may be sent; then it hands them to the dispatcher. The transaction of the claim is the
+ * claim statement alone: it has committed before any job is sent.
+ */
+@Component
+public class JobClaimer {
+
+    /** One pass: how many jobs it claimed, and how long the loop should wait before the next. */
+    public record Pass(int claimed, Duration waitBeforeNext) {}
+
+    private final JobRepository jobs;
+    private final UpstreamGates gates;
+    private final JobDispatcher dispatcher;
+    private final DispatchProperties properties;
+    private final NodeIdentity node;
+    private final Clock clock;
+    /** Upstreams whose last pass found no work: the next pass probes before taking permits. */
+    private final Set<String> idle = ConcurrentHashMap.newKeySet();
+
+    JobClaimer(JobRepository jobs, UpstreamGates gates, JobDispatcher dispatcher,
+               DispatchProperties properties, NodeIdentity node, Clock clock) {
+        this.jobs = jobs;
+        this.gates = gates;
+        this.dispatcher = dispatcher;
+        this.properties = properties;
+        this.node = node;
+        this.clock = clock;
+    }
+
+    public Pass runOnce(String upstream) {
+        UpstreamGate gate = gates.get(upstream);
+        int slots = gate.takeSlots(properties.claimBatchSize());
+        if (slots == 0) {
+            // Full: the dispatcher wakes us when a job it sends finishes.
+            return new Pass(0, properties.idleWait());
+        }
+        Instant now = clock.instant();
+        // An idle upstream's permits would be spent on an empty claim; probe first (no locks).
+        if (idle.contains(upstream) && !jobs.hasClaimable(upstream, now)) {
+            gate.releaseSlots(slots);
+            return new Pass(0, properties.idleWait());
+        }
+        int permits = gate.takeRequestPermits(slots);
+        gate.releaseSlots(slots - permits);
+        if (permits == 0) {
+            return new Pass(0, gate.untilNextRequestPermit());
+        }
+        List<ClaimedJob> claimed = jobs.claimNextBatch(
+                upstream, permits, node.id(), now, now.plus(properties.leaseDuration()));
+        gate.releaseSlots(permits - claimed.size());
+        if (claimed.isEmpty()) {
+            idle.add(upstream);
+            return new Pass(0, properties.idleWait());
+        }
+        idle.remove(upstream);
+        claimed.forEach(dispatcher::dispatch);
+        return new Pass(claimed.size(), Duration.ZERO);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.sluice.dispatch;
+
+import dev.sluice.job.ClaimedJob;
+import dev.sluice.job.Fence;
+import dev.sluice.job.JobRepository;
+import dev.sluice.upstream.Submission;
+import dev.sluice.upstream.UpstreamException;
+import dev.sluice.upstream.Upstreams;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends claimed jobs upstream, one virtual thread each, with no transaction open, and writes each
+ * outcome in its own short statement fenced by lease owner and attempt. Any failure here leaves the
+ * job claimed under a lease that expires, so the {@link LeaseRescuer} brings it back: nothing is lost.
+ */
+@Component
+public class JobDispatcher {
+
+    private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
+
+    private final JobRepository jobs;
+    private final Upstreams upstreams;
+    private final UpstreamGates gates;
+    private final ClaimSignals signals;
+    private final Backoff backoff;
+    private final Clock clock;
+    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sluice-sender-", 0).factory());
+    private final AtomicLong sending = new AtomicLong();
+
+    JobDispatcher(JobRepository jobs, Upstreams upstreams, UpstreamGates gates, ClaimSignals signals,
+                  DispatchProperties properties, Clock clock) {
+        this.jobs = jobs;
+        this.upstreams = upstreams;
+        this.gates = gates;
+        this.signals = signals;
+        this.backoff = new Backoff(properties.retryBaseDelay(), properties.retryMaxDelay());
+        this.clock = clock;
+    }
+
+    /**
+     * Sends the job on its own virtual thread; its in-flight slot is given back when it is done.
+     * Token permits are reserved here, on the claimer's thread, so jobs reserve them in claim
+     * (priority) order.
+     */
+    void dispatch(ClaimedJob job) {
+        Duration tokenWait = gates.get(job.upstream()).reserveTokens(job.tokenCount());
+        sending.incrementAndGet();
+        senders.execute(() -> {
+            try {
+                send(job, tokenWait);
+            } catch (RuntimeException e) {
+                // The loop boundary: a database or programming error. The job keeps its lease,
+                // which expires and is rescued.
+                log.error("job {}: sending failed unexpectedly; its lease will expire and be rescued", job.id(), e);
+            } finally {
+                sending.decrementAndGet();
+                gates.get(job.upstream()).releaseSlots(1);
+                signals.wake(job.upstream());
+            }
+        });
+    }
+
+    private void send(ClaimedJob job, Duration tokenWait) {
+        UpstreamGate gate = gates.get(job.upstream());
+        Fence fence = job.fence();
+        if (tokenWait == null) {
+            jobs.requeue(fence, clock.instant(), false,
+                    "token budget could not cover " + job.tokenCount() + " tokens within the wait limit", clock.instant());
+            return;
+        }
+        if (!tokenWait.isZero()) {
+            sleep(tokenWait);
+        }
+        Instant sentAt = clock.instant();
+        try {
+            Submission submission = upstreams.get(job.upstream()).submit(job);
+            switch (submission) {
+                case Submission.Completed c -> jobs.markSucceeded(fence, c.resultJson(), sentAt, clock.instant());
+                case Submission.Accepted a -> jobs.markSubmitted(
+                        fence, a.requestId(), sentAt, clock.instant().plus(a.pollAfter()), clock.instant());
+            }
+        } catch (UpstreamException.RateLimited e) {
+            gate.drain();
+            Instant now = clock.instant();
+            jobs.requeue(fence, now.plus(e.retryAfter()), false, describe(e), now);
+        } catch (UpstreamException.Retryable e) {
+            Instant now = clock.instant();
+            if (job.isLastAttempt()) {
+                jobs.markFailed(fence, describe(e) + " (attempt " + job.attempt() + " of " + job.maxAttempts() + ")", now);
+            } else {
+                jobs.requeue(fence, now.plus(backoff.before(job.attempt())), true, describe(e), now);
+            }
+        } catch (UpstreamException.Permanent e) {
+            jobs.markFailed(fence, describe(e), clock.instant());
+        } catch (UpstreamException e) {
+            throw new IllegalStateException("unknown upstream failure kind " + e.getClass(), e);
+        }
+    }
+
+    private static String describe(UpstreamException e) {
+        return e.httpStatus() == null ? e.getMessage() : "HTTP " + e.httpStatus() + ": " + e.getMessage();
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for token permits", e);
+        }
+    }
+
+    /** Jobs being sent right now on this instance. */
+    public long sending() {
+        return sending.get();
+    }
+
+    /** Stops taking jobs and waits up to {@code grace} for those being sent. */
+    boolean shutdown(Duration grace) throws InterruptedException {
+        senders.shutdown();
+        return senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

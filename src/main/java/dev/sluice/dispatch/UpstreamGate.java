@@ -1,0 +1,136 @@
+package dev.sluice.dispatch;
+
+import io.github.resilience4j.ratelimiter.RateLimiter;
+import io.github.resilience4j.ratelimiter.RateLimiterConfig;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+
+/**
+ * What may be sent to one upstream now: a request limiter (one permit per job), a token limiter
+ * ({@code token_count} permits per job) and an in-flight cap. A limit of 0 means none.
+ *
+ * <p>A per-minute limit is spread evenly: the refresh period is as short as possible (about
+ * 100 ms, longer for limits under 600/min) and holds limit/minute * period permits, so 600 per
+ * minute is one job per 100 ms and never a burst of 600. Unused permits do not pile up beyond one
+ * period.
+ */
+public final class UpstreamGate {
+
+    /** The smallest refresh period used: fine enough to be smooth, coarse enough to be cheap. */
+    private static final long MIN_PERIOD_NANOS = Duration.ofMillis(100).toNanos();
+
+    private final String upstream;
+    private final long requestsPerMinute;
+    private final long tokensPerMinute;
+    private final int maxInFlight;
+    private final RateLimiter requests;
+    private final RateLimiter tokens;
+    private final Semaphore inFlight;
+
+    UpstreamGate(String upstream, long requestsPerMinute, long tokensPerMinute, int maxInFlight,
+                 Duration maxTokenWait, RateLimiterRegistry registry) {
+        this.upstream = upstream;
+        this.requestsPerMinute = requestsPerMinute;
+        this.tokensPerMinute = tokensPerMinute;
+        this.maxInFlight = maxInFlight;
+        // The claimer never blocks on the request limiter: it takes what is there, else it waits
+        // for the next refresh itself. Token permits are reserved, and waited for, per job.
+        this.requests = requestsPerMinute == 0 ? null
+                : registry.rateLimiter("sluice-" + upstream + "-requests", config(requestsPerMinute, Duration.ZERO));
+        this.tokens = tokensPerMinute == 0 ? null
+                : registry.rateLimiter("sluice-" + upstream + "-tokens", config(tokensPerMinute, maxTokenWait));
+        this.inFlight = maxInFlight == 0 ? null : new Semaphore(maxInFlight);
+    }
+
+    static RateLimiterConfig config(long perMinute, Duration timeout) {
+        long minute = Duration.ofMinutes(1).toNanos();
+        // permits per period p and period T with p / T = perMinute / minute, T >= MIN_PERIOD.
+        long permits = Math.max(1, Math.ceilDiv(perMinute * MIN_PERIOD_NANOS, minute));
+        long period = Math.ceilDiv(minute * permits, perMinute);
+        return RateLimiterConfig.custom()
+                .limitForPeriod((int) Math.min(permits, Integer.MAX_VALUE))
+                .limitRefreshPeriod(Duration.ofNanos(period))
+                .timeoutDuration(timeout)
+                .build();
+    }
+
+    String upstream() {
+        return upstream;
+    }
+
+    /** Takes up to {@code want} in-flight slots without waiting; returns how many it took. */
+    int takeSlots(int want) {
+        if (inFlight == null) {
+            return want;
+        }
+        int taken = Math.min(want, inFlight.availablePermits());
+        while (taken > 0 && !inFlight.tryAcquire(taken)) {
+            taken = Math.min(taken - 1, inFlight.availablePermits());
+        }
+        return Math.max(taken, 0);
+    }
+
+    void releaseSlots(int n) {
+        if (inFlight != null && n > 0) {
+            inFlight.release(n);
+        }
+    }
+
+    /** Takes up to {@code want} request permits without waiting; returns how many it took. */
+    int takeRequestPermits(int want) {
+        if (requests == null) {
+            return want;
+        }
+        int taken = 0;
+        while (taken < want && requests.acquirePermission()) {
+            taken++;
+        }
+        return taken;
+    }
+
+    /** How long until the request limiter has a permit again (zero when unlimited). */
+    Duration untilNextRequestPermit() {
+        if (requests instanceof AtomicRateLimiter atomic) {
+            long nanos = atomic.getDetailedMetrics().getNanosToWait();
+            return Duration.ofNanos(Math.max(nanos, 1_000_000));
+        }
+        return Duration.ZERO;
+    }
+
+    /**
+     * Reserves {@code tokenCount} token permits and returns how long to wait before sending, or
+     * null when the token budget cannot cover the job within the configured wait.
+     */
+    Duration reserveTokens(int tokenCount) {
+        if (tokens == null || tokenCount == 0) {
+            return Duration.ZERO;
+        }
+        long nanos = tokens.reservePermission(tokenCount);
+        return nanos < 0 ? null : Duration.ofNanos(nanos);
+    }
+
+    /** The upstream said "too many": spend what is left of this period, on both limiters. */
+    void drain() {
+        if (requests != null) {
+            requests.drainPermissions();
+        }
+        if (tokens != null) {
+            tokens.drainPermissions();
+        }
+    }
+
+    /** The live numbers, for GET /api/v1/queue. Available counts are null when unlimited. */
+    public record Snapshot(long requestsPerMinute, Integer availableRequests, long tokensPerMinute,
+                    Integer availableTokens, int maxInFlight, Integer availableInFlight) {}
+
+    Snapshot snapshot() {
+        return new Snapshot(requestsPerMinute,
+                requests == null ? null : requests.getMetrics().getAvailablePermissions(),
+                tokensPerMinute,
+                tokens == null ? null : tokens.getMetrics().getAvailablePermissions(),
+                maxInFlight,
+                inFlight == null ? null : inFlight.availablePermits());
+    }
+}

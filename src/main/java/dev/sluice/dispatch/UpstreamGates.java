@@ -1,0 +1,34 @@
+package dev.sluice.dispatch;
+
+import dev.sluice.upstream.UpstreamProperties;
+import dev.sluice.upstream.Upstreams;
+import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.stereotype.Component;
+
+/** One {@link UpstreamGate} per configured upstream, built from its limits. */
+@Component
+public class UpstreamGates {
+
+    private final Map<String, UpstreamGate> gates = new LinkedHashMap<>();
+
+    UpstreamGates(Upstreams upstreams, DispatchProperties dispatch, RateLimiterRegistry registry) {
+        for (String name : upstreams.names()) {
+            UpstreamProperties.Config c = upstreams.config(name);
+            gates.put(name, new UpstreamGate(name, c.requestsPerMinute(), c.tokensPerMinute(), c.maxInFlight(),
+                    dispatch.maxTokenWait(), registry));
+        }
+    }
+
+    UpstreamGate get(String upstream) {
+        return gates.get(upstream);
+    }
+
+    /** The live limits of every upstream, by name. */
+    public Map<String, UpstreamGate.Snapshot> snapshot() {
+        Map<String, UpstreamGate.Snapshot> out = new LinkedHashMap<>();
+        gates.forEach((name, gate) -> out.put(name, gate.snapshot()));
+        return out;
+    }
+}

@@ -1,0 +1,64 @@
+package dev.sluice.history;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import org.hibernate.annotations.Immutable;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+/** One history row, read-only: rows are only ever appended, by the job's SQL. */
+@Entity
+@Immutable
+@Table(name = "job_status_history")
+public class JobStatusHistory {
+
+    @Id
+    private long id;
+
+    private long jobId;
+    private Instant observedAt;
+    private String source;
+    private String state;
+    private int attempt;
+    private String detail;
+    private Integer httpStatus;
+    private String status;
+    private String queueState;
+    private String queueStateReason;
+    private Integer queuePosition;
+    private Integer queueDepth;
+    @Column(name = "estimated_wait_s")
+    private Double estimatedWaitS;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    private String progress;
+
+    @Column(name = "retry_after_s")
+    private Double retryAfterS;
+
+    @JdbcTypeCode(SqlTypes.JSON)
+    private String headers;
+
+    protected JobStatusHistory() {}
+
+    public long id() { return id; }
+    public long jobId() { return jobId; }
+    public Instant observedAt() { return observedAt; }
+    public String source() { return source; }
+    public String state() { return state; }
+    public int attempt() { return attempt; }
+    public String detail() { return detail; }
+    public Integer httpStatus() { return httpStatus; }
+    public String status() { return status; }
+    public String queueState() { return queueState; }
+    public String queueStateReason() { return queueStateReason; }
+    public Integer queuePosition() { return queuePosition; }
+    public Integer queueDepth() { return queueDepth; }
+    public Double estimatedWaitS() { return estimatedWaitS; }
+    public String progress() { return progress; }
+    public Double retryAfterS() { return retryAfterS; }
+    public String headers() { return headers; }
+}

@@ -1,0 +1,169 @@
+package dev.sluice.job;
+
+import dev.sluice.upstream.Upstreams;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Reads one job request (a JSON object with snake_case fields) into a {@link NewJob}, collecting
+ * every broken rule rather than stopping at the first, so a client can fix a request in one go.
+ */
+@Component
+public class JobRequestParser {
+
+    static final int MAX_ATTEMPTS = 100;
+    static final int MAX_TEXT = 1024;
+    static final int MAX_URL = 2048;
+
+    private static final Set<String> FIELDS = Set.of("upstream", "endpoint", "payload", "token_count",
+            "priority", "callback_url", "idempotency_key", "max_attempts", "custom_id");
+
+    /** Where a request comes from: a single job, or a line of a batch (which may carry custom_id). */
+    public enum Source { SINGLE, BATCH_LINE }
+
+    /** Values a request's missing fields take. */
+    public record Defaults(String upstream, Priority priority, String idempotencyKey) {}
+
+    private final Upstreams upstreams;
+    private final JobProperties properties;
+
+    JobRequestParser(Upstreams upstreams, JobProperties properties) {
+        this.upstreams = upstreams;
+        this.properties = properties;
+    }
+
+    public Defaults defaults() {
+        return new Defaults(upstreams.defaultName(), Priority.LOW, null);
+    }
+
+    /** The job, or the rules it breaks (added to {@code violations}) and null. */
+    public NewJob parse(JsonNode node, Source source, Defaults defaults, List<Violation> violations) {
+        if (node == null || !node.isObject()) {
+            violations.add(Violation.of("(body)", "must be a JSON object"));
+            return null;
+        }
+        int before = violations.size();
+        for (String name : node.propertyNames()) {
+            if (!FIELDS.contains(name)) {
+                violations.add(Violation.of(name, "unknown field; known fields are " + FIELDS.stream().sorted().toList()));
+            }
+        }
+        String upstream = text(node, "upstream", MAX_TEXT, violations);
+        if (upstream == null) {
+            upstream = defaults.upstream();
+        } else if (!upstreams.contains(upstream)) {
+            violations.add(Violation.of("upstream", "must be a configured upstream, one of " + upstreams.names()));
+        }
+        String endpoint = text(node, "endpoint", MAX_URL, violations);
+        if (endpoint == null && !violationFor("endpoint", violations, before)) {
+            violations.add(Violation.of("endpoint", "is required: the upstream path this job is sent to"));
+        }
+        JsonNode payload = node.get("payload");
+        if (payload == null || payload.isNull()) {
+            violations.add(Violation.of("payload", "is required and must be a JSON object"));
+        } else if (!payload.isObject()) {
+            violations.add(Violation.of("payload", "must be a JSON object"));
+        }
+        Integer tokenCount = integer(node, "token_count", 0, Integer.MAX_VALUE, violations);
+        if (tokenCount == null && !violationFor("token_count", violations, before)) {
+            violations.add(Violation.of("token_count", "is required: an integer >= 0"));
+        }
+        Priority priority = defaults.priority();
+        JsonNode p = node.get("priority");
+        if (p != null && !p.isNull()) {
+            priority = p.isString() ? Priority.fromWire(p.stringValue()) : null;
+            if (priority == null) {
+                violations.add(Violation.of("priority", "must be one of \"high\", \"normal\", \"low\""));
+            }
+        }
+        String callbackUrl = text(node, "callback_url", MAX_URL, violations);
+        if (callbackUrl != null) {
+            checkCallbackUrl(callbackUrl, violations);
+        }
+        String idempotencyKey = text(node, "idempotency_key", 255, violations);
+        if (idempotencyKey != null && source == Source.BATCH_LINE) {
+            violations.add(Violation.of("idempotency_key",
+                    "is not taken per batch line: send an Idempotency-Key header for the whole batch, and custom_id per line"));
+        }
+        if (idempotencyKey == null) {
+            idempotencyKey = defaults.idempotencyKey();
+        }
+        Integer maxAttempts = integer(node, "max_attempts", 1, MAX_ATTEMPTS, violations);
+        String customId = text(node, "custom_id", 255, violations);
+        if (customId != null && source == Source.SINGLE) {
+            violations.add(Violation.of("custom_id", "is only taken on batch lines"));
+        }
+        if (violations.size() > before) {
+            return null;
+        }
+        return new NewJob(upstream, endpoint, payload.toString(), tokenCount, priority, callbackUrl,
+                idempotencyKey, maxAttempts == null ? properties.defaultMaxAttempts() : maxAttempts, customId);
+    }
+
+    private static boolean violationFor(String field, List<Violation> violations, int from) {
+        return violations.subList(from, violations.size()).stream().anyMatch(v -> v.field().equals(field));
+    }
+
+    private static String text(JsonNode node, String field, int maxLength, List<Violation> violations) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isString() || value.stringValue().isBlank()) {
+            violations.add(Violation.of(field, "must be a non-empty string"));
+            return null;
+        }
+        if (value.stringValue().length() > maxLength) {
+            violations.add(Violation.of(field, "must be at most " + maxLength + " characters"));
+            return null;
+        }
+        return value.stringValue();
+    }
+
+    private static Integer integer(JsonNode node, String field, int min, int max, List<Violation> violations) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        String rule = "must be an integer from " + min + " to " + max;
+        if (min == 0 && max == Integer.MAX_VALUE) {
+            rule = "must be an integer >= 0";
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
+            violations.add(Violation.of(field, rule));
+            return null;
+        }
+        return value.intValue();
+    }
+
+    /** Callback URLs: absolute http(s), with a host, and no credentials in the URL. */
+    private static void checkCallbackUrl(String url, List<Violation> violations) {
+        try {
+            URI uri = new URI(url);
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
+                violations.add(Violation.of("callback_url", "must be an absolute http or https URL"));
+            } else if (uri.getHost() == null) {
+                violations.add(Violation.of("callback_url", "must name a host"));
+            } else if (uri.getRawUserInfo() != null) {
+                violations.add(Violation.of("callback_url", "must not carry credentials (user:password@)"));
+            }
+        } catch (URISyntaxException e) {
+            violations.add(Violation.of("callback_url", "must be a valid URL: " + e.getReason()));
+        }
+    }
+
+    /** Checks an Idempotency-Key header the way the body field is checked. */
+    public static List<Violation> checkIdempotencyHeader(String key) {
+        List<Violation> violations = new ArrayList<>();
+        if (key != null && (key.isBlank() || key.length() > 255)) {
+            violations.add(Violation.of("Idempotency-Key", "must be a non-empty string of at most 255 characters"));
+        }
+        return violations;
+    }
+}

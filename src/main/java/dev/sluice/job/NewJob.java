@@ -1,0 +1,16 @@
+package dev.sluice.job;
+
+/**
+ * A validated request for a job, before it has a row. {@code payloadJson} is a JSON object in text
+ * form; {@code customId} is set only for batch lines, {@code idempotencyKey} only for single jobs.
+ */
+public record NewJob(
+        String upstream,
+        String endpoint,
+        String payloadJson,
+        int tokenCount,
+        Priority priority,
+        String callbackUrl,
+        String idempotencyKey,
+        int maxAttempts,
+        String customId) {}

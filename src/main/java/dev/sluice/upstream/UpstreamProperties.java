@@ -1,0 +1,57 @@
+package dev.sluice.upstream;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.PositiveOrZero;
+import java.net.URI;
+import java.util.Map;
+import java.util.TreeMap;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The upstreams, under {@code sluice.*}.
+ *
+ * @param defaultUpstream the upstream of a job that names none ({@code sluice.default-upstream},
+ *     default {@code noop}); must be one of {@code upstreams}
+ * @param upstreams each upstream by name ({@code sluice.upstreams.<name>.*}); application.properties
+ *     configures one named {@code noop}
+ */
+@Validated
+@ConfigurationProperties("sluice")
+public record UpstreamProperties(
+        @DefaultValue("noop") @NotBlank String defaultUpstream,
+        @NotEmpty Map<String, @Valid @NotNull Config> upstreams) {
+
+    public UpstreamProperties {
+        upstreams = upstreams == null ? Map.of() : new TreeMap<>(upstreams);
+        if (!upstreams.isEmpty() && !upstreams.containsKey(defaultUpstream)) {
+            throw new IllegalArgumentException("sluice.default-upstream is '" + defaultUpstream
+                    + "', which is not one of the configured sluice.upstreams " + upstreams.keySet());
+        }
+    }
+
+    /**
+     * One upstream.
+     *
+     * @param protocol the wire protocol ({@code noop}); required
+     * @param baseUrl where the upstream answers; unused by {@code noop}
+     * @param apiKey the credential sent upstream; unused by {@code noop}
+     * @param requestsPerMinute jobs sent per minute at most, spread evenly (600 means one every
+     *     100 ms, never a burst of 600); 0 = unlimited (default)
+     * @param tokensPerMinute sum of the jobs' {@code token_count} sent per minute at most, spread
+     *     evenly; 0 = unlimited (default)
+     * @param maxInFlight jobs this instance has sent and not yet seen finish, at most; 0 =
+     *     unlimited (default)
+     */
+    public record Config(
+            @NotNull Protocol protocol,
+            URI baseUrl,
+            String apiKey,
+            @DefaultValue("0") @PositiveOrZero long requestsPerMinute,
+            @DefaultValue("0") @PositiveOrZero long tokensPerMinute,
+            @DefaultValue("0") @PositiveOrZero int maxInFlight) {}
+}

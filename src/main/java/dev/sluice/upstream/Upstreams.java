@@ -1,0 +1,45 @@
+package dev.sluice.upstream;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.stereotype.Component;
+
+/** The configured upstreams by name, each with its adapter. */
+@Component
+public class Upstreams {
+
+    private final UpstreamProperties properties;
+    private final Map<String, Upstream> adapters = new LinkedHashMap<>();
+
+    Upstreams(UpstreamProperties properties) {
+        this.properties = properties;
+        properties.upstreams().forEach((name, config) -> adapters.put(name, switch (config.protocol()) {
+            case NOOP -> new NoopUpstream(name);
+        }));
+    }
+
+    public Set<String> names() {
+        return adapters.keySet();
+    }
+
+    public boolean contains(String name) {
+        return adapters.containsKey(name);
+    }
+
+    public String defaultName() {
+        return properties.defaultUpstream();
+    }
+
+    public Upstream get(String name) {
+        Upstream upstream = adapters.get(name);
+        if (upstream == null) {
+            throw new IllegalArgumentException("no upstream named '" + name + "'");
+        }
+        return upstream;
+    }
+
+    public UpstreamProperties.Config config(String name) {
+        return properties.upstreams().get(name);
+    }
+}
