@@ -1,0 +1,29 @@
+package dev.sluice;
+
+import dev.sluice.job.NewJob;
+import dev.sluice.job.Priority;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The one place tests make jobs and clean the database. */
+public final class Fixtures {
+
+    private Fixtures() {}
+
+    public static void truncate(JdbcClient jdbc) {
+        jdbc.sql("TRUNCATE job_status_history, job, batch RESTART IDENTITY CASCADE").update();
+    }
+
+    public static NewJob job(Priority priority) {
+        return job("noop", priority, 1);
+    }
+
+    public static NewJob job(String upstream, Priority priority, int tokenCount) {
+        return new NewJob(upstream, "/v1/test", "{\"prompt\":\"hello\"}", tokenCount, priority, null, null, 3, null);
+    }
+
+    public static String jobJson(String priority, int tokenCount) {
+        return """
+                {"endpoint":"/v1/test","payload":{"prompt":"hi"},"token_count":%d,"priority":"%s"}"""
+                .formatted(tokenCount, priority);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.sluice;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.test.context.TestPropertySource;
+
+/**
+ * A {@link SluiceTest} whose instance claims nothing by itself: jobs stay where the test puts
+ * them. All such tests share one application context.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SluiceTest
+@TestPropertySource(properties = {
+        "sluice.dispatch.enabled=false",
+        "sluice.upstreams.other.protocol=noop",
+        "sluice.api.max-job-size=64KB",
+        "sluice.api.max-batch-size=32MB",
+        "sluice.api.max-reported-errors=5"
+})
+public @interface QuietSluiceTest {}

@@ -1,0 +1,79 @@
+package dev.sluice;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * Finds the PostgreSQL that tests (and {@code spring-boot:test-run}) use, in this order:
+ * <ol>
+ *   <li>{@code SLUICE_TEST_DB_URL} (with {@code SLUICE_TEST_DB_USERNAME}/{@code _PASSWORD},
+ *       default postgres and empty), if set;</li>
+ *   <li>a PostgreSQL 17 container through Testcontainers, if a Docker engine answers;</li>
+ *   <li>the local server on 127.0.0.1:5432 (user postgres), database {@code sluice_test} for
+ *       tests or {@code sluice} for test-run, created if missing;</li>
+ *   <li>else one message that says what to do.</li>
+ * </ol>
+ * The container, when one is used, is started once per JVM and shared.
+ */
+public final class TestDatabase {
+
+    public record Connection(String url, String username, String password, String origin) {}
+
+    private static Connection resolved;
+    private static PostgreSQLContainer container;
+
+    private TestDatabase() {}
+
+    public static synchronized Connection get(String localDatabase) {
+        if (resolved == null) {
+            resolved = resolve(localDatabase);
+        }
+        return resolved;
+    }
+
+    private static Connection resolve(String localDatabase) {
+        String url = System.getenv("SLUICE_TEST_DB_URL");
+        if (url != null && !url.isBlank()) {
+            return new Connection(url, env("SLUICE_TEST_DB_USERNAME", "postgres"), env("SLUICE_TEST_DB_PASSWORD", ""),
+                    "SLUICE_TEST_DB_URL");
+        }
+        if (dockerAnswers()) {
+            container = new PostgreSQLContainer("postgres:17-alpine");
+            container.start();
+            return new Connection(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers");
+        }
+        if (localServerAnswers()) {
+            return new Connection("jdbc:postgresql://127.0.0.1:5432/" + localDatabase, "postgres", "", "local server");
+        }
+        throw new IllegalStateException("""
+                Sluice's tests need PostgreSQL and found none. Do one of these:
+                  - start a Docker engine (the tests then run PostgreSQL 17 in a container), or
+                  - start PostgreSQL on 127.0.0.1:5432 with user postgres (trust or empty password), or
+                  - set SLUICE_TEST_DB_URL (and SLUICE_TEST_DB_USERNAME / SLUICE_TEST_DB_PASSWORD) to a server of yours.""");
+    }
+
+    private static boolean dockerAnswers() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
+
+    private static boolean localServerAnswers() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", 5432), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null ? fallback : v;
+    }
+}
