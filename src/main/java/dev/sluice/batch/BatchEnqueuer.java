@@ -149,7 +149,7 @@ public class BatchEnqueuer {
                     return;
                 }
                 element++;
-                sink.accept(json.readTree(p), element);
+                sink.accept(p.readValueAsTree(), element);
             }
         } catch (JacksonException e) {
             sink.reject(Violation.of("(body)", "is not valid JSON after element " + element + ": " + e.getOriginalMessage()));

@@ -1,0 +1,70 @@
+package dev.sluice.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.api.ApiProperties;
+import dev.sluice.dispatch.DispatchProperties;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+/** Bad configuration stops start-up with a message that names the property. */
+class UpstreamConfigurationTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties({UpstreamProperties.class, DispatchProperties.class, ApiProperties.class})
+    static class Properties {}
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(Properties.class)
+            .withPropertyValues("sluice.default-upstream=noop", "sluice.upstreams.noop.protocol=noop");
+
+    private void failsNaming(String fragment, String... properties) {
+        runner.withPropertyValues(properties).run(context -> {
+            assertThat(context).hasFailed();
+            StringBuilder messages = new StringBuilder();
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+            }
+            assertThat(messages.toString()).contains(fragment);
+        });
+    }
+
+    @Test
+    void acceptsTheDefaults() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            UpstreamProperties p = context.getBean(UpstreamProperties.class);
+            assertThat(p.upstreams().get("noop").requestsPerMinute()).isZero();
+        });
+    }
+
+    @Test
+    void rejectsANegativeLimit() {
+        failsNaming("requestsPerMinute", "sluice.upstreams.noop.requests-per-minute=-5");
+    }
+
+    @Test
+    void rejectsAnUnknownProtocol() {
+        failsNaming("sluice.upstreams.fast.protocol", "sluice.upstreams.fast.protocol=carrier-pigeon");
+    }
+
+    @Test
+    void rejectsADefaultUpstreamThatIsNotConfigured() {
+        failsNaming("sluice.default-upstream", "sluice.default-upstream=groq");
+    }
+
+    @Test
+    void rejectsATokenWaitLongerThanTheLease() {
+        failsNaming("sluice.dispatch.max-token-wait", "sluice.dispatch.max-token-wait=10m", "sluice.dispatch.lease-duration=5m");
+    }
+
+    @Test
+    void rejectsANonsenseBodyLimit() {
+        failsNaming("sluice.api.max-batch-size", "sluice.api.max-batch-size=1KB");
+    }
+}
