@@ -3,6 +3,9 @@ package dev.sluice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.logging.LoggingSystem;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.postgresql.PostgreSQLContainer;
 
@@ -30,6 +33,7 @@ public final class TestDatabase {
     public static synchronized Connection get(String localDatabase) {
         if (resolved == null) {
             resolved = resolve(localDatabase);
+            LoggerFactory.getLogger(TestDatabase.class).info("using PostgreSQL from {}: {}", resolved.origin(), resolved.url());
         }
         return resolved;
     }
@@ -56,10 +60,15 @@ public final class TestDatabase {
     }
 
     private static boolean dockerAnswers() {
+        // Testcontainers logs a long ERROR when it finds no Docker; here that is an expected answer.
+        LoggingSystem logging = LoggingSystem.get(TestDatabase.class.getClassLoader());
+        logging.setLogLevel("org.testcontainers.dockerclient", LogLevel.OFF);
         try {
             return DockerClientFactory.instance().isDockerAvailable();
         } catch (RuntimeException | LinkageError e) {
             return false;
+        } finally {
+            logging.setLogLevel("org.testcontainers.dockerclient", null);
         }
     }
 
