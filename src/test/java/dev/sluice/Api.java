@@ -19,8 +19,11 @@ public final class Api {
         }
 
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-                    .findFirst().map(e -> e.getValue().getFirst()).orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .findFirst()
+                    .map(e -> e.getValue().getFirst())
+                    .orElse(null);
         }
     }
 

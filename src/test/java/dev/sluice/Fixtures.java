@@ -10,7 +10,8 @@ public final class Fixtures {
     private Fixtures() {}
 
     public static void truncate(JdbcClient jdbc) {
-        jdbc.sql("TRUNCATE job_status_history, job, batch RESTART IDENTITY CASCADE").update();
+        jdbc.sql("TRUNCATE job_status_history, job, batch RESTART IDENTITY CASCADE")
+                .update();
     }
 
     public static NewJob job(Priority priority) {
@@ -23,7 +24,6 @@ public final class Fixtures {
 
     public static String jobJson(String priority, int tokenCount) {
         return """
-                {"endpoint":"/v1/test","payload":{"prompt":"hi"},"token_count":%d,"priority":"%s"}"""
-                .formatted(tokenCount, priority);
+                {"endpoint":"/v1/test","payload":{"prompt":"hi"},"token_count":%d,"priority":"%s"}""".formatted(tokenCount, priority);
     }
 }

@@ -13,11 +13,12 @@ import org.springframework.test.context.TestPropertySource;
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SluiceTest
-@TestPropertySource(properties = {
-        "sluice.dispatch.enabled=false",
-        "sluice.upstreams.other.protocol=noop",
-        "sluice.api.max-job-size=64KB",
-        "sluice.api.max-batch-size=32MB",
-        "sluice.api.max-reported-errors=5"
-})
+@TestPropertySource(
+        properties = {
+            "sluice.dispatch.enabled=false",
+            "sluice.upstreams.other.protocol=noop",
+            "sluice.api.max-job-size=64KB",
+            "sluice.api.max-batch-size=32MB",
+            "sluice.api.max-reported-errors=5"
+        })
 public @interface QuietSluiceTest {}

@@ -33,7 +33,8 @@ public final class TestDatabase {
     public static synchronized Connection get(String localDatabase) {
         if (resolved == null) {
             resolved = resolve(localDatabase);
-            LoggerFactory.getLogger(TestDatabase.class).info("using PostgreSQL from {}: {}", resolved.origin(), resolved.url());
+            LoggerFactory.getLogger(TestDatabase.class)
+                    .info("using PostgreSQL from {}: {}", resolved.origin(), resolved.url());
         }
         return resolved;
     }
@@ -41,22 +42,36 @@ public final class TestDatabase {
     private static Connection resolve(String localDatabase) {
         String url = System.getenv("SLUICE_TEST_DB_URL");
         if (url != null && !url.isBlank()) {
-            return new Connection(url, env("SLUICE_TEST_DB_USERNAME", "postgres"), env("SLUICE_TEST_DB_PASSWORD", ""),
+            return new Connection(
+                    url,
+                    env("SLUICE_TEST_DB_USERNAME", "postgres"),
+                    env("SLUICE_TEST_DB_PASSWORD", ""),
                     "SLUICE_TEST_DB_URL");
         }
         if (dockerAnswers()) {
             container = new PostgreSQLContainer("postgres:17-alpine");
             container.start();
-            return new Connection(container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers");
+            return new Connection(
+                    container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers");
         }
         if (localServerAnswers()) {
             return new Connection("jdbc:postgresql://127.0.0.1:5432/" + localDatabase, "postgres", "", "local server");
         }
-        throw new IllegalStateException("""
-                Sluice's tests need PostgreSQL and found none. Do one of these:
-                  - start a Docker engine (the tests then run PostgreSQL 17 in a container), or
+        throw new NoDatabaseException();
+    }
+
+    /** Neither a configured URL, nor Docker, nor a local server: says what to do. */
+    public static final class NoDatabaseException extends IllegalStateException {
+        static final String WHAT_TO_DO = """
+                Do one of these:
+                  - start a Docker engine (PostgreSQL 17 then runs in a container), or
                   - start PostgreSQL on 127.0.0.1:5432 with user postgres (trust or empty password), or
-                  - set SLUICE_TEST_DB_URL (and SLUICE_TEST_DB_USERNAME / SLUICE_TEST_DB_PASSWORD) to a server of yours.""");
+                  - set SLUICE_TEST_DB_URL (and SLUICE_TEST_DB_USERNAME / SLUICE_TEST_DB_PASSWORD) to a server of yours.""";
+
+        NoDatabaseException() {
+            super("Sluice needs PostgreSQL and found none: SLUICE_TEST_DB_URL is not set, no Docker engine answers, "
+                    + "and nothing listens on 127.0.0.1:5432. " + WHAT_TO_DO);
+        }
     }
 
     private static boolean dockerAnswers() {

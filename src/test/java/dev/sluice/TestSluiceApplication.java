@@ -11,6 +11,8 @@ public class TestSluiceApplication {
 
     public static void main(String[] args) {
         TestDatabaseConfiguration.localDatabase = "sluice";
-        SpringApplication.from(SluiceApplication::main).with(TestDatabaseConfiguration.class).run(args);
+        SpringApplication.from(SluiceApplication::main)
+                .with(TestDatabaseConfiguration.class)
+                .run(args);
     }
 }

@@ -57,25 +57,34 @@ class BatchController {
             HttpServletRequest request,
             @RequestParam(required = false) String priority,
             @RequestParam(required = false) String upstream,
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey) throws IOException {
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
+            throws IOException {
         List<Violation> violations = new ArrayList<>(JobRequestParser.checkIdempotencyHeader(idempotencyKey));
         Priority defaultPriority = priority == null ? Priority.LOW : Priority.fromWire(priority);
         if (defaultPriority == null) {
             violations.add(Violation.of("priority", "query parameter must be one of high, normal, low"));
         }
         if (upstream != null && !upstreams.contains(upstream)) {
-            violations.add(Violation.of("upstream", "query parameter must be a configured upstream, one of " + upstreams.names()));
+            violations.add(Violation.of(
+                    "upstream", "query parameter must be a configured upstream, one of " + upstreams.names()));
         }
         if (!violations.isEmpty()) {
             throw new InvalidJobException(violations);
         }
         MediaType type = MediaType.parseMediaType(request.getContentType());
-        BatchFormat format = type.isCompatibleWith(MediaType.APPLICATION_JSON) ? BatchFormat.JSON_ARRAY : BatchFormat.NDJSON;
-        var defaults = new JobRequestParser.Defaults(upstream == null ? upstreams.defaultName() : upstream, defaultPriority, null);
+        BatchFormat format =
+                type.isCompatibleWith(MediaType.APPLICATION_JSON) ? BatchFormat.JSON_ARRAY : BatchFormat.NDJSON;
+        var defaults = new JobRequestParser.Defaults(
+                upstream == null ? upstreams.defaultName() : upstream, defaultPriority, null);
         BatchEnqueuer.Created created = enqueuer.enqueue(
-                new LimitedInputStream(request.getInputStream(), properties.maxBatchSize(), "sluice.api.max-batch-size"),
-                new BatchEnqueuer.Request(format, defaults, idempotencyKey,
-                        (int) properties.maxJobSize().toBytes(), properties.maxReportedErrors()));
+                new LimitedInputStream(
+                        request.getInputStream(), properties.maxBatchSize(), "sluice.api.max-batch-size"),
+                new BatchEnqueuer.Request(
+                        format,
+                        defaults,
+                        idempotencyKey,
+                        (int) properties.maxJobSize().toBytes(),
+                        properties.maxReportedErrors()));
         return ResponseEntity.status(created.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .location(URI.create("/api/v1/batches/" + created.batchId()))
                 .body(new Created(created.batchId(), created.jobCount()));
@@ -94,18 +103,23 @@ class BatchController {
     record JobPage(List<JobView> jobs, Long nextAfter) {}
 
     @GetMapping("/{id}/jobs")
-    JobPage jobs(@PathVariable long id,
-                 @RequestParam(required = false) String state,
-                 @RequestParam(defaultValue = "100") int limit,
-                 @RequestParam(defaultValue = "0") long after) {
+    JobPage jobs(
+            @PathVariable long id,
+            @RequestParam(required = false) String state,
+            @RequestParam(defaultValue = "100") int limit,
+            @RequestParam(defaultValue = "0") long after) {
         List<Violation> violations = new ArrayList<>();
         JobState filter = null;
         if (state != null) {
             try {
                 filter = JobState.fromWire(state);
             } catch (IllegalArgumentException e) {
-                violations.add(Violation.of("state", "query parameter must be one of "
-                        + java.util.Arrays.stream(JobState.values()).map(JobState::wireName).toList()));
+                violations.add(Violation.of(
+                        "state",
+                        "query parameter must be one of "
+                                + java.util.Arrays.stream(JobState.values())
+                                        .map(JobState::wireName)
+                                        .toList()));
             }
         }
         if (limit < 1 || limit > MAX_PAGE) {
@@ -121,6 +135,7 @@ class BatchController {
         List<Job> page = progress.jobs(id, filter, after, limit + 1);
         boolean more = page.size() > limit;
         List<Job> shown = more ? page.subList(0, limit) : page;
-        return new JobPage(shown.stream().map(JobView::of).toList(), more ? shown.getLast().id() : null);
+        return new JobPage(
+                shown.stream().map(JobView::of).toList(), more ? shown.getLast().id() : null);
     }
 }

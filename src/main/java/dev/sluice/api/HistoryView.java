@@ -24,8 +24,22 @@ record HistoryView(
         @JsonRawValue String headers) {
 
     static HistoryView of(JobStatusHistory h) {
-        return new HistoryView(h.id(), h.observedAt(), h.source(), h.state(), h.attempt(), h.detail(),
-                h.httpStatus(), h.status(), h.queueState(), h.queueStateReason(), h.queuePosition(),
-                h.queueDepth(), h.estimatedWaitS(), h.progress(), h.retryAfterS(), h.headers());
+        return new HistoryView(
+                h.id(),
+                h.observedAt(),
+                h.source(),
+                h.state(),
+                h.attempt(),
+                h.detail(),
+                h.httpStatus(),
+                h.status(),
+                h.queueState(),
+                h.queueStateReason(),
+                h.queuePosition(),
+                h.queueDepth(),
+                h.estimatedWaitS(),
+                h.progress(),
+                h.retryAfterS(),
+                h.headers());
     }
 }

@@ -37,8 +37,12 @@ class JobController {
     private final ApiProperties properties;
     private final ObjectMapper json;
 
-    JobController(JobService jobs, JobRequestParser parser, JobStatusHistoryRepository history,
-                  ApiProperties properties, ObjectMapper json) {
+    JobController(
+            JobService jobs,
+            JobRequestParser parser,
+            JobStatusHistoryRepository history,
+            ApiProperties properties,
+            ObjectMapper json) {
         this.jobs = jobs;
         this.parser = parser;
         this.history = history;
@@ -50,15 +54,21 @@ class JobController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> enqueue(
             HttpServletRequest request,
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyHeader) throws IOException {
-        JsonNode body = JsonBodies.read(json, new LimitedInputStream(
-                request.getInputStream(), properties.maxJobSize(), "sluice.api.max-job-size"));
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyHeader)
+            throws IOException {
+        JsonNode body = JsonBodies.read(
+                json,
+                new LimitedInputStream(request.getInputStream(), properties.maxJobSize(), "sluice.api.max-job-size"));
         List<Violation> violations = new ArrayList<>(JobRequestParser.checkIdempotencyHeader(idempotencyHeader));
         JobRequestParser.Defaults defaults = parser.defaults();
-        NewJob job = parser.parse(body, JobRequestParser.Source.SINGLE,
-                new JobRequestParser.Defaults(defaults.upstream(), defaults.priority(), idempotencyHeader), violations);
+        NewJob job = parser.parse(
+                body,
+                JobRequestParser.Source.SINGLE,
+                new JobRequestParser.Defaults(defaults.upstream(), defaults.priority(), idempotencyHeader),
+                violations);
         if (job != null && idempotencyHeader != null && !idempotencyHeader.equals(job.idempotencyKey())) {
-            violations.add(Violation.of("idempotency_key", "differs from the Idempotency-Key header; send one or make them equal"));
+            violations.add(Violation.of(
+                    "idempotency_key", "differs from the Idempotency-Key header; send one or make them equal"));
         }
         if (!violations.isEmpty()) {
             throw new InvalidJobException(violations);
@@ -79,7 +89,13 @@ class JobController {
         if (jobs.find(id).isEmpty()) {
             throw new JobNotFoundException(id);
         }
-        return Map.of("job_id", id, "history", history.findByJobIdOrderByIdAsc(id).stream().map(HistoryView::of).toList());
+        return Map.of(
+                "job_id",
+                id,
+                "history",
+                history.findByJobIdOrderByIdAsc(id).stream()
+                        .map(HistoryView::of)
+                        .toList());
     }
 
     /** Cancels a job not yet submitted upstream; {@code cancelled: false} when it was too late. */

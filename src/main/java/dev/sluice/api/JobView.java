@@ -26,9 +26,24 @@ record JobView(
         String error) {
 
     static JobView of(Job job) {
-        return new JobView(job.id(), job.batchId(), job.customId(), job.upstream(), job.endpoint(),
-                job.priority().wireName(), job.tokenCount(), job.state().wireName(), job.attempts(),
-                job.maxAttempts(), job.callbackUrl(), job.upstreamRequestId(), job.createdAt(), job.claimedAt(),
-                job.submittedAt(), job.finishedAt(), job.result(), job.error());
+        return new JobView(
+                job.id(),
+                job.batchId(),
+                job.customId(),
+                job.upstream(),
+                job.endpoint(),
+                job.priority().wireName(),
+                job.tokenCount(),
+                job.state().wireName(),
+                job.attempts(),
+                job.maxAttempts(),
+                job.callbackUrl(),
+                job.upstreamRequestId(),
+                job.createdAt(),
+                job.claimedAt(),
+                job.submittedAt(),
+                job.finishedAt(),
+                job.result(),
+                job.error());
     }
 }

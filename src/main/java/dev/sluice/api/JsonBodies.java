@@ -24,7 +24,8 @@ final class JsonBodies {
         } catch (JacksonException e) {
             TokenStreamLocation at = e.getLocation();
             String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new InvalidJobException(List.of(Violation.of("(body)", "is not valid JSON" + where + ": " + e.getOriginalMessage())));
+            throw new InvalidJobException(
+                    List.of(Violation.of("(body)", "is not valid JSON" + where + ": " + e.getOriginalMessage())));
         }
     }
 }

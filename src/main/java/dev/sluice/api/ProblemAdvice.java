@@ -37,8 +37,12 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(InvalidJobException.class)
     ProblemDetail invalid(InvalidJobException e) {
-        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
-                e.violationCount() == 1 ? "1 rule is broken; nothing was stored"
+        ProblemDetail p = problem(
+                HttpStatus.BAD_REQUEST,
+                "invalid-request",
+                "Invalid request",
+                e.violationCount() == 1
+                        ? "1 rule is broken; nothing was stored"
                         : e.violationCount() + " rules are broken; nothing was stored");
         p.setProperty("errors", errors(e.violations()));
         p.setProperty("error_count", e.violationCount());
@@ -64,16 +68,21 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(IdempotencyConflictException.class)
     ProblemDetail conflict(IdempotencyConflictException e) {
-        ProblemDetail p = problem(HttpStatus.CONFLICT, "idempotency-conflict", "Idempotency key reused", e.getMessage());
-        p.setProperty("errors", List.of(Map.of("field", "idempotency_key",
-                "rule", "must not be reused for a different request")));
+        ProblemDetail p =
+                problem(HttpStatus.CONFLICT, "idempotency-conflict", "Idempotency key reused", e.getMessage());
+        p.setProperty(
+                "errors",
+                List.of(Map.of("field", "idempotency_key", "rule", "must not be reused for a different request")));
         p.setProperty("existing_job_id", e.existingJobId());
         return p;
     }
 
     @ExceptionHandler(BodyTooLargeException.class)
     ProblemDetail tooLarge(BodyTooLargeException e) {
-        ProblemDetail p = problem(HttpStatus.CONTENT_TOO_LARGE, "body-too-large", "Request body too large",
+        ProblemDetail p = problem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "body-too-large",
+                "Request body too large",
                 e.getMessage() + "; nothing was stored");
         p.setProperty("errors", List.of(Map.of("field", "(body)", "rule", e.getMessage())));
         return p;
@@ -83,8 +92,13 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     protected ResponseEntity<Object> handleTypeMismatch(
             TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         String name = ex instanceof MethodArgumentTypeMismatchException m ? m.getName() : ex.getPropertyName();
-        String type = ex.getRequiredType() == null ? "value" : ex.getRequiredType().getSimpleName().toLowerCase();
-        ProblemDetail p = problem(HttpStatus.BAD_REQUEST, "invalid-request", "Invalid request",
+        String type = ex.getRequiredType() == null
+                ? "value"
+                : ex.getRequiredType().getSimpleName().toLowerCase();
+        ProblemDetail p = problem(
+                HttpStatus.BAD_REQUEST,
+                "invalid-request",
+                "Invalid request",
                 "'" + ex.getValue() + "' is not a valid " + name);
         p.setProperty("errors", List.of(Map.of("field", String.valueOf(name), "rule", "must be a " + type)));
         return ResponseEntity.badRequest().body(p);
@@ -93,7 +107,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RuntimeException.class)
     ProblemDetail unexpected(RuntimeException e) {
         log.error("unexpected error", e);
-        return problem(HttpStatus.INTERNAL_SERVER_ERROR, "internal-error", "Internal error",
+        return problem(
+                HttpStatus.INTERNAL_SERVER_ERROR,
+                "internal-error",
+                "Internal error",
                 "the request failed on our side; nothing half-written was kept. The log has the cause.");
     }
 
@@ -105,14 +122,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     }
 
     private static List<Map<String, Object>> errors(List<Violation> violations) {
-        return violations.stream().map(v -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            if (v.line() != null) {
-                m.put("line", v.line());
-            }
-            m.put("field", v.field());
-            m.put("rule", v.rule());
-            return m;
-        }).toList();
+        return violations.stream()
+                .map(v -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    if (v.line() != null) {
+                        m.put("line", v.line());
+                    }
+                    m.put("field", v.field());
+                    m.put("rule", v.rule());
+                    return m;
+                })
+                .toList();
     }
 }

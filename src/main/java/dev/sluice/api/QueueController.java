@@ -21,8 +21,13 @@ class QueueController {
         this.gates = gates;
     }
 
-    record RateLimitView(long requestsPerMinute, Integer availableRequests, long tokensPerMinute,
-                         Integer availableTokens, int maxInFlight, long running) {}
+    record RateLimitView(
+            long requestsPerMinute,
+            Integer availableRequests,
+            long tokensPerMinute,
+            Integer availableTokens,
+            int maxInFlight,
+            long running) {}
 
     record QueueView(Map<String, Long> queueLengths, long running, Map<String, RateLimitView> rateLimits) {}
 
@@ -38,11 +43,17 @@ class QueueController {
         Map<String, Long> running = jobs.countRunningByUpstream();
         Map<String, RateLimitView> limits = new LinkedHashMap<>();
         gates.snapshot().forEach((name, g) -> limits.put(name, view(g, running.getOrDefault(name, 0L))));
-        return new QueueView(lengths, running.values().stream().mapToLong(Long::longValue).sum(), limits);
+        return new QueueView(
+                lengths, running.values().stream().mapToLong(Long::longValue).sum(), limits);
     }
 
     private static RateLimitView view(UpstreamGate.Snapshot g, long running) {
-        return new RateLimitView(g.requestsPerMinute(), g.availableRequests(), g.tokensPerMinute(),
-                g.availableTokens(), g.maxInFlight(), running);
+        return new RateLimitView(
+                g.requestsPerMinute(),
+                g.availableRequests(),
+                g.tokensPerMinute(),
+                g.availableTokens(),
+                g.maxInFlight(),
+                running);
     }
 }

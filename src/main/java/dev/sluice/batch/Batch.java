@@ -20,7 +20,15 @@ public class Batch {
 
     protected Batch() {}
 
-    public long id() { return id; }
-    public Instant createdAt() { return createdAt; }
-    public String idempotencyKey() { return idempotencyKey; }
+    public long id() {
+        return id;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
 }

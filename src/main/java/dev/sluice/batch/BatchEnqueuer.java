@@ -46,8 +46,12 @@ public class BatchEnqueuer {
     public record Created(long batchId, long jobCount, boolean created) {}
 
     /** The settings of one enqueue call. */
-    public record Request(BatchFormat format, JobRequestParser.Defaults defaults, String idempotencyKey,
-                          int maxLineBytes, int maxReportedViolations) {}
+    public record Request(
+            BatchFormat format,
+            JobRequestParser.Defaults defaults,
+            String idempotencyKey,
+            int maxLineBytes,
+            int maxReportedViolations) {}
 
     private final BatchRepository batches;
     private final JobRepository jobs;
@@ -57,8 +61,14 @@ public class BatchEnqueuer {
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    BatchEnqueuer(BatchRepository batches, JobRepository jobs, JobRequestParser parser, ObjectMapper json,
-                  TransactionTemplate transaction, ApplicationEventPublisher events, Clock clock) {
+    BatchEnqueuer(
+            BatchRepository batches,
+            JobRepository jobs,
+            JobRequestParser parser,
+            ObjectMapper json,
+            TransactionTemplate transaction,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.batches = batches;
         this.jobs = jobs;
         this.parser = parser;
@@ -72,7 +82,8 @@ public class BatchEnqueuer {
         if (request.idempotencyKey() != null) {
             var existing = batches.findByIdempotencyKey(request.idempotencyKey());
             if (existing.isPresent()) {
-                return new Created(existing.get().id(), batches.countJobs(existing.get().id()), false);
+                return new Created(
+                        existing.get().id(), batches.countJobs(existing.get().id()), false);
             }
         }
         long batchId = batches.nextId();
@@ -81,7 +92,8 @@ public class BatchEnqueuer {
         try {
             Encoded encoded;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(rows), 1 << 16)) {
-                encoded = encode(new BufferedInputStream(body, 1 << 16), request, new JobCopyEncoder(batchId, now), out);
+                encoded =
+                        encode(new BufferedInputStream(body, 1 << 16), request, new JobCopyEncoder(batchId, now), out);
             }
             if (!encoded.violations().isEmpty()) {
                 throw new InvalidJobException(encoded.violations(), encoded.violationCount());
@@ -89,7 +101,9 @@ public class BatchEnqueuer {
             Created created = transaction.execute(status -> {
                 if (batches.insert(batchId, now, request.idempotencyKey()) == 0) {
                     // A concurrent request with the same key committed first: answer with its batch.
-                    long existingId = batches.findByIdempotencyKey(request.idempotencyKey()).orElseThrow().id();
+                    long existingId = batches.findByIdempotencyKey(request.idempotencyKey())
+                            .orElseThrow()
+                            .id();
                     return new Created(existingId, batches.countJobs(existingId), false);
                 }
                 try (InputStream in = Files.newInputStream(rows)) {
@@ -118,12 +132,14 @@ public class BatchEnqueuer {
             BoundedLines lines = new BoundedLines(body, request.maxLineBytes());
             for (BoundedLines.Line line = lines.next(); line != null; line = lines.next()) {
                 if (line.text() == null) {
-                    sink.reject(Violation.of("(line)", "is longer than " + request.maxLineBytes() + " bytes").onLine(line.number()));
+                    sink.reject(Violation.of("(line)", "is longer than " + request.maxLineBytes() + " bytes")
+                            .onLine(line.number()));
                 } else if (!line.text().isBlank()) {
                     try {
                         sink.accept(json.readTree(line.text()), line.number());
                     } catch (JacksonException e) {
-                        sink.reject(Violation.of("(line)", "is not valid JSON: " + e.getOriginalMessage()).onLine(line.number()));
+                        sink.reject(Violation.of("(line)", "is not valid JSON: " + e.getOriginalMessage())
+                                .onLine(line.number()));
                     }
                 }
             }
@@ -140,7 +156,8 @@ public class BatchEnqueuer {
         int element = 0;
         try (JsonParser p = json.createParser(body)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
-                sink.reject(Violation.of("(body)", "must be a JSON array of job objects (or send application/x-ndjson)"));
+                sink.reject(
+                        Violation.of("(body)", "must be a JSON array of job objects (or send application/x-ndjson)"));
                 return;
             }
             for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
@@ -152,7 +169,8 @@ public class BatchEnqueuer {
                 sink.accept(p.readValueAsTree(), element);
             }
         } catch (JacksonException e) {
-            sink.reject(Violation.of("(body)", "is not valid JSON after element " + element + ": " + e.getOriginalMessage()));
+            sink.reject(Violation.of(
+                    "(body)", "is not valid JSON after element " + element + ": " + e.getOriginalMessage()));
         }
     }
 
@@ -180,7 +198,8 @@ public class BatchEnqueuer {
             if (job != null && job.customId() != null) {
                 Integer first = customIds.putIfAbsent(job.customId(), line);
                 if (first != null) {
-                    scratch.add(Violation.of("custom_id", "must be unique in the batch; line " + first + " has it too"));
+                    scratch.add(
+                            Violation.of("custom_id", "must be unique in the batch; line " + first + " has it too"));
                     job = null;
                 }
             }

@@ -28,7 +28,10 @@ public class BatchProgress {
         Batch batch = batches.findById(batchId).orElseThrow(() -> new BatchNotFoundException(batchId));
         Map<JobState, Long> counts = jobs.countByStateInBatch(batchId);
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
-        long open = counts.entrySet().stream().filter(e -> !e.getKey().isFinal()).mapToLong(Map.Entry::getValue).sum();
+        long open = counts.entrySet().stream()
+                .filter(e -> !e.getKey().isFinal())
+                .mapToLong(Map.Entry::getValue)
+                .sum();
         return new Status(batch.id(), batch.createdAt(), total, counts, open == 0);
     }
 

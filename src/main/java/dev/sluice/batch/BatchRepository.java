@@ -24,7 +24,10 @@ interface BatchRepository extends Repository<Batch, Long> {
             INSERT INTO batch (id, created_at, idempotency_key) VALUES (:id, :createdAt, :idempotencyKey)
             ON CONFLICT (idempotency_key) DO NOTHING
             """, nativeQuery = true)
-    int insert(@Param("id") long id, @Param("createdAt") Instant createdAt, @Param("idempotencyKey") String idempotencyKey);
+    int insert(
+            @Param("id") long id,
+            @Param("createdAt") Instant createdAt,
+            @Param("idempotencyKey") String idempotencyKey);
 
     @Query(value = "SELECT count(*) FROM job WHERE batch_id = :batchId", nativeQuery = true)
     long countJobs(@Param("batchId") long batchId);

@@ -1,5 +1,6 @@
 package dev.sluice.database;
 
+import com.zaxxer.hikari.HikariDataSource;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -7,7 +8,6 @@ import java.sql.Statement;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -23,6 +23,7 @@ class DatabaseCreator implements BeanPostProcessor {
     private static final Logger log = LoggerFactory.getLogger(DatabaseCreator.class);
     /** jdbc:postgresql://host[:port][,host2...]/database[?params] */
     private static final Pattern URL = Pattern.compile("^(jdbc:postgresql://[^/]*/)([^?]+)(\\?.*)?$");
+
     private static final Pattern SAFE_NAME = Pattern.compile("[A-Za-z0-9_\\-]{1,63}");
     private static final String INVALID_CATALOG_NAME = "3D000";
     private static final String DUPLICATE_DATABASE = "42P04";
@@ -50,11 +51,14 @@ class DatabaseCreator implements BeanPostProcessor {
         }
         String name = m.group(2);
         if (!SAFE_NAME.matcher(name).matches()) {
-            throw new DatabaseUnavailableException(url, new SQLException(
-                    "database '" + name + "' does not exist, and its name is not one Sluice will create; create it yourself"));
+            throw new DatabaseUnavailableException(
+                    url,
+                    new SQLException("database '" + name
+                            + "' does not exist, and its name is not one Sluice will create; create it yourself"));
         }
         String maintenanceUrl = m.group(1) + "postgres" + (m.group(3) == null ? "" : m.group(3));
-        try (Connection c = connect(maintenanceUrl, username, password); Statement s = c.createStatement()) {
+        try (Connection c = connect(maintenanceUrl, username, password);
+                Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE \"" + name + "\"");
             log.info("created database {} (it was missing)", name);
         } catch (SQLException e) {

@@ -28,8 +28,12 @@ class ClaimLoops implements SmartLifecycle {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
-    ClaimLoops(JobClaimer claimer, JobDispatcher dispatcher, ClaimSignals signals, Upstreams upstreams,
-               DispatchProperties properties) {
+    ClaimLoops(
+            JobClaimer claimer,
+            JobDispatcher dispatcher,
+            ClaimSignals signals,
+            Upstreams upstreams,
+            DispatchProperties properties) {
         this.claimer = claimer;
         this.dispatcher = dispatcher;
         this.signals = signals;
@@ -45,7 +49,10 @@ class ClaimLoops implements SmartLifecycle {
         }
         running = true;
         for (String upstream : upstreams.names()) {
-            threads.add(Thread.ofPlatform().name("sluice-claimer-" + upstream).daemon().start(() -> loop(upstream)));
+            threads.add(Thread.ofPlatform()
+                    .name("sluice-claimer-" + upstream)
+                    .daemon()
+                    .start(() -> loop(upstream)));
         }
     }
 
@@ -84,7 +91,9 @@ class ClaimLoops implements SmartLifecycle {
         threads.clear();
         try {
             if (!dispatcher.shutdown(properties.shutdownGrace())) {
-                log.warn("jobs still being sent after {}: their leases will expire and be rescued", properties.shutdownGrace());
+                log.warn(
+                        "jobs still being sent after {}: their leases will expire and be rescued",
+                        properties.shutdownGrace());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -31,8 +31,13 @@ public class JobClaimer {
     /** Upstreams whose last pass found no work: the next pass probes before taking permits. */
     private final Set<String> idle = ConcurrentHashMap.newKeySet();
 
-    JobClaimer(JobRepository jobs, UpstreamGates gates, JobDispatcher dispatcher,
-               DispatchProperties properties, NodeIdentity node, Clock clock) {
+    JobClaimer(
+            JobRepository jobs,
+            UpstreamGates gates,
+            JobDispatcher dispatcher,
+            DispatchProperties properties,
+            NodeIdentity node,
+            Clock clock) {
         this.jobs = jobs;
         this.gates = gates;
         this.dispatcher = dispatcher;
@@ -59,8 +64,13 @@ public class JobClaimer {
         if (permits == 0) {
             return new Pass(0, gate.untilNextRequestPermit());
         }
-        List<ClaimedJob> claimed = jobs.claimNextBatch(
-                upstream, permits, node.id(), now, now.plus(properties.leaseDuration()));
+        List<ClaimedJob> claimed;
+        try {
+            claimed = jobs.claimNextBatch(upstream, permits, node.id(), now, now.plus(properties.leaseDuration()));
+        } catch (RuntimeException e) {
+            gate.releaseSlots(permits);
+            throw e;
+        }
         gate.releaseSlots(permits - claimed.size());
         if (claimed.isEmpty()) {
             idle.add(upstream);

@@ -37,8 +37,13 @@ public class JobDispatcher {
             Thread.ofVirtual().name("sluice-sender-", 0).factory());
     private final AtomicLong sending = new AtomicLong();
 
-    JobDispatcher(JobRepository jobs, Upstreams upstreams, UpstreamGates gates, ClaimSignals signals,
-                  DispatchProperties properties, Clock clock) {
+    JobDispatcher(
+            JobRepository jobs,
+            Upstreams upstreams,
+            UpstreamGates gates,
+            ClaimSignals signals,
+            DispatchProperties properties,
+            Clock clock) {
         this.jobs = jobs;
         this.upstreams = upstreams;
         this.gates = gates;
@@ -74,8 +79,12 @@ public class JobDispatcher {
         UpstreamGate gate = gates.get(job.upstream());
         Fence fence = job.fence();
         if (tokenWait == null) {
-            jobs.requeue(fence, clock.instant(), false,
-                    "token budget could not cover " + job.tokenCount() + " tokens within the wait limit", clock.instant());
+            jobs.requeue(
+                    fence,
+                    clock.instant(),
+                    false,
+                    "token budget could not cover " + job.tokenCount() + " tokens within the wait limit",
+                    clock.instant());
             return;
         }
         if (!tokenWait.isZero()) {
@@ -86,8 +95,9 @@ public class JobDispatcher {
             Submission submission = upstreams.get(job.upstream()).submit(job);
             switch (submission) {
                 case Submission.Completed c -> jobs.markSucceeded(fence, c.resultJson(), sentAt, clock.instant());
-                case Submission.Accepted a -> jobs.markSubmitted(
-                        fence, a.requestId(), sentAt, clock.instant().plus(a.pollAfter()), clock.instant());
+                case Submission.Accepted a ->
+                    jobs.markSubmitted(
+                            fence, a.requestId(), sentAt, clock.instant().plus(a.pollAfter()), clock.instant());
             }
         } catch (UpstreamException.RateLimited e) {
             gate.drain();
@@ -96,7 +106,8 @@ public class JobDispatcher {
         } catch (UpstreamException.Retryable e) {
             Instant now = clock.instant();
             if (job.isLastAttempt()) {
-                jobs.markFailed(fence, describe(e) + " (attempt " + job.attempt() + " of " + job.maxAttempts() + ")", now);
+                jobs.markFailed(
+                        fence, describe(e) + " (attempt " + job.attempt() + " of " + job.maxAttempts() + ")", now);
             } else {
                 jobs.requeue(fence, now.plus(backoff.before(job.attempt())), true, describe(e), now);
             }

@@ -42,7 +42,9 @@ public class LeaseRescuer {
         return total;
     }
 
-    @Scheduled(fixedDelayString = "${sluice.dispatch.rescue-interval:10s}", initialDelayString = "${sluice.dispatch.rescue-interval:10s}")
+    @Scheduled(
+            fixedDelayString = "${sluice.dispatch.rescue-interval:10s}",
+            initialDelayString = "${sluice.dispatch.rescue-interval:10s}")
     void scheduled() {
         if (!properties.enabled()) {
             return;

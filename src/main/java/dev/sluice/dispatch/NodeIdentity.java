@@ -21,7 +21,8 @@ public class NodeIdentity {
         } catch (UnknownHostException e) {
             host = "unknown-host";
         }
-        this.id = host + ":" + ProcessHandle.current().pid() + ":" + UUID.randomUUID().toString().substring(0, 8);
+        this.id = host + ":" + ProcessHandle.current().pid() + ":"
+                + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public String id() {

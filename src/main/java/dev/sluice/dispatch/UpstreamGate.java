@@ -29,17 +29,24 @@ public final class UpstreamGate {
     private final RateLimiter tokens;
     private final Semaphore inFlight;
 
-    UpstreamGate(String upstream, long requestsPerMinute, long tokensPerMinute, int maxInFlight,
-                 Duration maxTokenWait, RateLimiterRegistry registry) {
+    UpstreamGate(
+            String upstream,
+            long requestsPerMinute,
+            long tokensPerMinute,
+            int maxInFlight,
+            Duration maxTokenWait,
+            RateLimiterRegistry registry) {
         this.upstream = upstream;
         this.requestsPerMinute = requestsPerMinute;
         this.tokensPerMinute = tokensPerMinute;
         this.maxInFlight = maxInFlight;
         // The claimer never blocks on the request limiter: it takes what is there, else it waits
         // for the next refresh itself. Token permits are reserved, and waited for, per job.
-        this.requests = requestsPerMinute == 0 ? null
+        this.requests = requestsPerMinute == 0
+                ? null
                 : registry.rateLimiter("sluice-" + upstream + "-requests", config(requestsPerMinute, Duration.ZERO));
-        this.tokens = tokensPerMinute == 0 ? null
+        this.tokens = tokensPerMinute == 0
+                ? null
                 : registry.rateLimiter("sluice-" + upstream + "-tokens", config(tokensPerMinute, maxTokenWait));
         this.inFlight = maxInFlight == 0 ? null : new Semaphore(maxInFlight);
     }
@@ -122,11 +129,17 @@ public final class UpstreamGate {
     }
 
     /** The live numbers, for GET /api/v1/queue. Available counts are null when unlimited. */
-    public record Snapshot(long requestsPerMinute, Integer availableRequests, long tokensPerMinute,
-                    Integer availableTokens, int maxInFlight, Integer availableInFlight) {}
+    public record Snapshot(
+            long requestsPerMinute,
+            Integer availableRequests,
+            long tokensPerMinute,
+            Integer availableTokens,
+            int maxInFlight,
+            Integer availableInFlight) {}
 
     Snapshot snapshot() {
-        return new Snapshot(requestsPerMinute,
+        return new Snapshot(
+                requestsPerMinute,
                 requests == null ? null : requests.getMetrics().getAvailablePermissions(),
                 tokensPerMinute,
                 tokens == null ? null : tokens.getMetrics().getAvailablePermissions(),

@@ -16,8 +16,15 @@ public class UpstreamGates {
     UpstreamGates(Upstreams upstreams, DispatchProperties dispatch, RateLimiterRegistry registry) {
         for (String name : upstreams.names()) {
             UpstreamProperties.Config c = upstreams.config(name);
-            gates.put(name, new UpstreamGate(name, c.requestsPerMinute(), c.tokensPerMinute(), c.maxInFlight(),
-                    dispatch.maxTokenWait(), registry));
+            gates.put(
+                    name,
+                    new UpstreamGate(
+                            name,
+                            c.requestsPerMinute(),
+                            c.tokensPerMinute(),
+                            c.maxInFlight(),
+                            dispatch.maxTokenWait(),
+                            registry));
         }
     }
 

@@ -30,6 +30,7 @@ public class JobStatusHistory {
     private String queueStateReason;
     private Integer queuePosition;
     private Integer queueDepth;
+
     @Column(name = "estimated_wait_s")
     private Double estimatedWaitS;
 
@@ -44,21 +45,71 @@ public class JobStatusHistory {
 
     protected JobStatusHistory() {}
 
-    public long id() { return id; }
-    public long jobId() { return jobId; }
-    public Instant observedAt() { return observedAt; }
-    public String source() { return source; }
-    public String state() { return state; }
-    public int attempt() { return attempt; }
-    public String detail() { return detail; }
-    public Integer httpStatus() { return httpStatus; }
-    public String status() { return status; }
-    public String queueState() { return queueState; }
-    public String queueStateReason() { return queueStateReason; }
-    public Integer queuePosition() { return queuePosition; }
-    public Integer queueDepth() { return queueDepth; }
-    public Double estimatedWaitS() { return estimatedWaitS; }
-    public String progress() { return progress; }
-    public Double retryAfterS() { return retryAfterS; }
-    public String headers() { return headers; }
+    public long id() {
+        return id;
+    }
+
+    public long jobId() {
+        return jobId;
+    }
+
+    public Instant observedAt() {
+        return observedAt;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public String state() {
+        return state;
+    }
+
+    public int attempt() {
+        return attempt;
+    }
+
+    public String detail() {
+        return detail;
+    }
+
+    public Integer httpStatus() {
+        return httpStatus;
+    }
+
+    public String status() {
+        return status;
+    }
+
+    public String queueState() {
+        return queueState;
+    }
+
+    public String queueStateReason() {
+        return queueStateReason;
+    }
+
+    public Integer queuePosition() {
+        return queuePosition;
+    }
+
+    public Integer queueDepth() {
+        return queueDepth;
+    }
+
+    public Double estimatedWaitS() {
+        return estimatedWaitS;
+    }
+
+    public String progress() {
+        return progress;
+    }
+
+    public Double retryAfterS() {
+        return retryAfterS;
+    }
+
+    public String headers() {
+        return headers;
+    }
 }

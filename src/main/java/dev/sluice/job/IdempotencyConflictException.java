@@ -6,7 +6,8 @@ public class IdempotencyConflictException extends RuntimeException {
     private final long existingJobId;
 
     public IdempotencyConflictException(String key, long existingJobId) {
-        super("idempotency key '" + key + "' already names job " + existingJobId + ", whose request differs from this one");
+        super("idempotency key '" + key + "' already names job " + existingJobId
+                + ", whose request differs from this one");
         this.existingJobId = existingJobId;
     }
 

@@ -63,29 +63,103 @@ public class Job {
 
     protected Job() {}
 
-    public long id() { return id; }
-    public Long batchId() { return batchId; }
-    public String customId() { return customId; }
-    public String upstream() { return upstream; }
-    public String endpoint() { return endpoint; }
-    public String payload() { return payload; }
-    public int tokenCount() { return tokenCount; }
-    public Priority priority() { return priority; }
-    public JobState state() { return state; }
-    public String idempotencyKey() { return idempotencyKey; }
-    public String callbackUrl() { return callbackUrl; }
-    public int attempts() { return attempts; }
-    public int maxAttempts() { return maxAttempts; }
-    public Instant runAfter() { return runAfter; }
-    public String leaseOwner() { return leaseOwner; }
-    public Instant leaseExpiresAt() { return leaseExpiresAt; }
-    public String upstreamRequestId() { return upstreamRequestId; }
-    public Instant nextPollAt() { return nextPollAt; }
-    public String result() { return result; }
-    public String error() { return error; }
-    public Instant createdAt() { return createdAt; }
-    public Instant claimedAt() { return claimedAt; }
-    public Instant submittedAt() { return submittedAt; }
-    public Instant startedAt() { return startedAt; }
-    public Instant finishedAt() { return finishedAt; }
+    public long id() {
+        return id;
+    }
+
+    public Long batchId() {
+        return batchId;
+    }
+
+    public String customId() {
+        return customId;
+    }
+
+    public String upstream() {
+        return upstream;
+    }
+
+    public String endpoint() {
+        return endpoint;
+    }
+
+    public String payload() {
+        return payload;
+    }
+
+    public int tokenCount() {
+        return tokenCount;
+    }
+
+    public Priority priority() {
+        return priority;
+    }
+
+    public JobState state() {
+        return state;
+    }
+
+    public String idempotencyKey() {
+        return idempotencyKey;
+    }
+
+    public String callbackUrl() {
+        return callbackUrl;
+    }
+
+    public int attempts() {
+        return attempts;
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public Instant runAfter() {
+        return runAfter;
+    }
+
+    public String leaseOwner() {
+        return leaseOwner;
+    }
+
+    public Instant leaseExpiresAt() {
+        return leaseExpiresAt;
+    }
+
+    public String upstreamRequestId() {
+        return upstreamRequestId;
+    }
+
+    public Instant nextPollAt() {
+        return nextPollAt;
+    }
+
+    public String result() {
+        return result;
+    }
+
+    public String error() {
+        return error;
+    }
+
+    public Instant createdAt() {
+        return createdAt;
+    }
+
+    public Instant claimedAt() {
+        return claimedAt;
+    }
+
+    public Instant submittedAt() {
+        return submittedAt;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
+    }
+
+    public Instant finishedAt() {
+        return finishedAt;
+    }
 }

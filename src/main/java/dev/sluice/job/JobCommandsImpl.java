@@ -89,16 +89,12 @@ class JobCommandsImpl implements JobCommands {
         jdbc.sql("""
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
                 SELECT id, :now, 'queue', 'queued', 0 FROM job WHERE batch_id = :batchId
-                """)
-                .param("now", ts(now))
-                .param("batchId", batchId)
-                .update();
+                """).param("now", ts(now)).param("batchId", batchId).update();
         return rows;
     }
 
     @Override
-    public List<ClaimedJob> claimNextBatch(
-            String upstream, int limit, String owner, Instant now, Instant leaseUntil) {
+    public List<ClaimedJob> claimNextBatch(String upstream, int limit, String owner, Instant now, Instant leaseUntil) {
         // Locks: the rows it returns, and only those (SKIP LOCKED passes over rows another claimer
         // holds, so claimers never wait on each other). Order: priority, then id (FIFO).
         // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued', read in order and
@@ -160,31 +156,45 @@ class JobCommandsImpl implements JobCommands {
 
     @Override
     public boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now) {
-        return moveFenced(fence, JobState.SUCCEEDED, """
+        return moveFenced(
+                fence,
+                JobState.SUCCEEDED,
+                """
                 result = CAST(:result AS jsonb), error = NULL, finished_at = :now,
                 submitted_at = :submittedAt""",
-                Map.of("result", resultJson, "submittedAt", ts(submittedAt)), null, now);
+                Map.of("result", resultJson, "submittedAt", ts(submittedAt)),
+                null,
+                now);
     }
 
     @Override
     public boolean markSubmitted(Fence fence, String requestId, Instant submittedAt, Instant nextPollAt, Instant now) {
-        return moveFenced(fence, JobState.SUBMITTED, """
+        return moveFenced(
+                fence,
+                JobState.SUBMITTED,
+                """
                 upstream_request_id = :requestId, submitted_at = :submittedAt, next_poll_at = :nextPollAt""",
                 Map.of("requestId", requestId, "submittedAt", ts(submittedAt), "nextPollAt", ts(nextPollAt)),
-                "upstream request id " + requestId, now);
+                "upstream request id " + requestId,
+                now);
     }
 
     @Override
     public boolean markFailed(Fence fence, String error, Instant now) {
-        return moveFenced(fence, JobState.FAILED, "error = :error, finished_at = :now",
-                Map.of("error", error), error, now);
+        return moveFenced(
+                fence, JobState.FAILED, "error = :error, finished_at = :now", Map.of("error", error), error, now);
     }
 
     @Override
     public boolean requeue(Fence fence, Instant runAfter, boolean countAttempt, String error, Instant now) {
         String attempts = countAttempt ? "" : ", attempts = attempts - 1";
-        return moveFenced(fence, JobState.QUEUED, "run_after = :runAfter, error = :error" + attempts,
-                Map.of("runAfter", ts(runAfter), "error", error), error, now);
+        return moveFenced(
+                fence,
+                JobState.QUEUED,
+                "run_after = :runAfter, error = :error" + attempts,
+                Map.of("runAfter", ts(runAfter), "error", error),
+                error,
+                now);
     }
 
     /**
@@ -218,8 +228,12 @@ class JobCommandsImpl implements JobCommands {
                 .param("now", ts(now))
                 .update();
         if (moved == 0) {
-            log.info("job {}: write to {} fenced out (lease owner {} attempt {} no longer holds it)",
-                    fence.jobId(), target.wireName(), fence.leaseOwner(), fence.attempt());
+            log.info(
+                    "job {}: write to {} fenced out (lease owner {} attempt {} no longer holds it)",
+                    fence.jobId(),
+                    target.wireName(),
+                    fence.leaseOwner(),
+                    fence.attempt());
         }
         return moved == 1;
     }
@@ -248,10 +262,7 @@ class JobCommandsImpl implements JobCommands {
                     RETURNING j.id, j.state, j.attempts, expired.lease_owner)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
                 SELECT id, :now, 'queue', state, attempts, 'lease of ' || lease_owner || ' expired' FROM rescued
-                """)
-                .param("now", ts(now))
-                .param("limit", limit)
-                .update();
+                """).param("now", ts(now)).param("limit", limit).update();
     }
 
     @Override
@@ -265,10 +276,7 @@ class JobCommandsImpl implements JobCommands {
                     RETURNING id, attempts)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
                 SELECT id, :now, 'queue', 'cancelled', attempts, 'cancelled by client' FROM cancelled
-                """)
-                .param("id", jobId)
-                .param("now", ts(now))
-                .update() == 1;
+                """).param("id", jobId).param("now", ts(now)).update() == 1;
     }
 
     @Override
@@ -292,10 +300,9 @@ class JobCommandsImpl implements JobCommands {
         jdbc.sql("""
                 SELECT upstream, count(*) AS n FROM job
                 WHERE state IN ('claimed', 'submitted') GROUP BY upstream ORDER BY upstream
-                """)
-                .query(rs -> {
-                    counts.put(rs.getString("upstream"), rs.getLong("n"));
-                });
+                """).query(rs -> {
+            counts.put(rs.getString("upstream"), rs.getLong("n"));
+        });
         return counts;
     }
 

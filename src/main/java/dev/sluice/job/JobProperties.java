@@ -14,4 +14,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.jobs")
-public record JobProperties(@DefaultValue("5") @Min(1) @Max(JobRequestParser.MAX_ATTEMPTS) int defaultMaxAttempts) {}
+public record JobProperties(
+        @DefaultValue("5") @Min(1) @Max(JobRequestParser.MAX_ATTEMPTS)
+        int defaultMaxAttempts) {}

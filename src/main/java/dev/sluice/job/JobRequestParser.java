@@ -20,11 +20,22 @@ public class JobRequestParser {
     static final int MAX_TEXT = 1024;
     static final int MAX_URL = 2048;
 
-    private static final Set<String> FIELDS = Set.of("upstream", "endpoint", "payload", "token_count",
-            "priority", "callback_url", "idempotency_key", "max_attempts", "custom_id");
+    private static final Set<String> FIELDS = Set.of(
+            "upstream",
+            "endpoint",
+            "payload",
+            "token_count",
+            "priority",
+            "callback_url",
+            "idempotency_key",
+            "max_attempts",
+            "custom_id");
 
     /** Where a request comes from: a single job, or a line of a batch (which may carry custom_id). */
-    public enum Source { SINGLE, BATCH_LINE }
+    public enum Source {
+        SINGLE,
+        BATCH_LINE
+    }
 
     /** Values a request's missing fields take. */
     public record Defaults(String upstream, Priority priority, String idempotencyKey) {}
@@ -50,7 +61,10 @@ public class JobRequestParser {
         int before = violations.size();
         for (String name : node.propertyNames()) {
             if (!FIELDS.contains(name)) {
-                violations.add(Violation.of(name, "unknown field; known fields are " + FIELDS.stream().sorted().toList()));
+                violations.add(Violation.of(
+                        name,
+                        "unknown field; known fields are "
+                                + FIELDS.stream().sorted().toList()));
             }
         }
         String upstream = text(node, "upstream", MAX_TEXT, violations);
@@ -87,8 +101,10 @@ public class JobRequestParser {
         }
         String idempotencyKey = text(node, "idempotency_key", 255, violations);
         if (idempotencyKey != null && source == Source.BATCH_LINE) {
-            violations.add(Violation.of("idempotency_key",
-                    "is not taken per batch line: send an Idempotency-Key header for the whole batch, and custom_id per line"));
+            violations.add(
+                    Violation.of(
+                            "idempotency_key",
+                            "is not taken per batch line: send an Idempotency-Key header for the whole batch, and custom_id per line"));
         }
         if (idempotencyKey == null) {
             idempotencyKey = defaults.idempotencyKey();
@@ -101,12 +117,21 @@ public class JobRequestParser {
         if (violations.size() > before) {
             return null;
         }
-        return new NewJob(upstream, endpoint, payload.toString(), tokenCount, priority, callbackUrl,
-                idempotencyKey, maxAttempts == null ? properties.defaultMaxAttempts() : maxAttempts, customId);
+        return new NewJob(
+                upstream,
+                endpoint,
+                payload.toString(),
+                tokenCount,
+                priority,
+                callbackUrl,
+                idempotencyKey,
+                maxAttempts == null ? properties.defaultMaxAttempts() : maxAttempts,
+                customId);
     }
 
     private static boolean violationFor(String field, List<Violation> violations, int from) {
-        return violations.subList(from, violations.size()).stream().anyMatch(v -> v.field().equals(field));
+        return violations.subList(from, violations.size()).stream()
+                .anyMatch(v -> v.field().equals(field));
     }
 
     private static String text(JsonNode node, String field, int maxLength, List<Violation> violations) {

@@ -34,8 +34,8 @@ public class JobService {
             events.publishEvent(new JobsEnqueued(Set.of(request.upstream())));
             return new Enqueued(jobs.findById(id.getAsLong()).orElseThrow(), true);
         }
-        Job existing = jobs.findByIdempotencyKey(request.idempotencyKey()).orElseThrow(
-                () -> new IllegalStateException("idempotency key conflict, but no job holds the key"));
+        Job existing = jobs.findByIdempotencyKey(request.idempotencyKey())
+                .orElseThrow(() -> new IllegalStateException("idempotency key conflict, but no job holds the key"));
         if (!sameRequest(existing, request)) {
             throw new IdempotencyConflictException(request.idempotencyKey(), existing.id());
         }

@@ -55,7 +55,10 @@ public enum JobState {
 
     /** The states with an edge to {@code target}, as wire names, for a fenced WHERE clause. */
     public static String[] sourcesOf(JobState target) {
-        return Arrays.stream(values()).filter(s -> s.canMoveTo(target)).map(JobState::wireName).toArray(String[]::new);
+        return Arrays.stream(values())
+                .filter(s -> s.canMoveTo(target))
+                .map(JobState::wireName)
+                .toArray(String[]::new);
     }
 
     public static JobState fromWire(String value) {

@@ -14,9 +14,13 @@ public class Upstreams {
 
     Upstreams(UpstreamProperties properties) {
         this.properties = properties;
-        properties.upstreams().forEach((name, config) -> adapters.put(name, switch (config.protocol()) {
-            case NOOP -> new NoopUpstream(name);
-        }));
+        properties
+                .upstreams()
+                .forEach((name, config) -> adapters.put(
+                        name,
+                        switch (config.protocol()) {
+                            case NOOP -> new NoopUpstream(name);
+                        }));
     }
 
     public Set<String> names() {

@@ -15,8 +15,12 @@ import tools.jackson.databind.JsonNode;
 @QuietSluiceTest
 class JobApiTest {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
     Api api;
 
     @BeforeEach
@@ -26,7 +30,9 @@ class JobApiTest {
     }
 
     private long rows() {
-        return jdbc.sql("SELECT (SELECT count(*) FROM job) + (SELECT count(*) FROM job_status_history)").query(Long.class).single();
+        return jdbc.sql("SELECT (SELECT count(*) FROM job) + (SELECT count(*) FROM job_status_history)")
+                .query(Long.class)
+                .single();
     }
 
     @Test
@@ -37,7 +43,8 @@ class JobApiTest {
 
         assertThat(a.status()).isEqualTo(201);
         JsonNode job = a.json();
-        assertThat(a.header("Location")).isEqualTo("/api/v1/jobs/" + job.get("id").asLong());
+        assertThat(a.header("Location"))
+                .isEqualTo("/api/v1/jobs/" + job.get("id").asLong());
         assertThat(job.get("state").asString()).isEqualTo("queued");
         assertThat(job.get("priority").asString()).isEqualTo("high");
         assertThat(job.get("upstream").asString()).isEqualTo("noop");
@@ -70,7 +77,8 @@ class JobApiTest {
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().get("id")).isEqualTo(first.json().get("id"));
-        assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -82,7 +90,8 @@ class JobApiTest {
         assertThat(first.status()).isEqualTo(201);
         assertThat(again.status()).isEqualTo(200);
         assertThat(again.json().get("id")).isEqualTo(first.json().get("id"));
-        assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single()).isEqualTo(1);
+        assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -111,18 +120,16 @@ class JobApiTest {
     }
 
     private static void names(JsonNode problem, String field, String ruleFragment) {
-        assertThat(problem.get("errors").values())
-                .anySatisfy(e -> {
-                    assertThat(e.get("field").asString()).isEqualTo(field);
-                    assertThat(e.get("rule").asString()).contains(ruleFragment);
-                });
+        assertThat(problem.get("errors").values()).anySatisfy(e -> {
+            assertThat(e.get("field").asString()).isEqualTo(field);
+            assertThat(e.get("rule").asString()).contains(ruleFragment);
+        });
     }
 
     @Test
     void rejectsAnUnknownPriority() {
         names(rejected("""
-                {"endpoint":"/e","payload":{},"token_count":1,"priority":"urgent"}""", 400),
-                "priority", "must be one of \"high\", \"normal\", \"low\"");
+                {"endpoint":"/e","payload":{},"token_count":1,"priority":"urgent"}""", 400), "priority", "must be one of \"high\", \"normal\", \"low\"");
     }
 
     @Test
@@ -156,8 +163,7 @@ class JobApiTest {
     @Test
     void rejectsAnUnknownUpstream() {
         names(rejected("""
-                {"upstream":"nowhere","endpoint":"/e","payload":{},"token_count":1}""", 400),
-                "upstream", "must be a configured upstream");
+                {"upstream":"nowhere","endpoint":"/e","payload":{},"token_count":1}""", 400), "upstream", "must be a configured upstream");
     }
 
     @Test
@@ -211,7 +217,10 @@ class JobApiTest {
 
     @Test
     void cancelsAQueuedJobOnceAndRecordsIt() {
-        long id = api.postJson("/api/v1/jobs", Fixtures.jobJson("low", 1)).json().get("id").asLong();
+        long id = api.postJson("/api/v1/jobs", Fixtures.jobJson("low", 1))
+                .json()
+                .get("id")
+                .asLong();
 
         Api.Answer first = api.delete("/api/v1/jobs/" + id);
         Api.Answer second = api.delete("/api/v1/jobs/" + id);
@@ -230,10 +239,16 @@ class JobApiTest {
 
     @Test
     void doesNotCancelAFinishedJob() {
-        long id = api.postJson("/api/v1/jobs", Fixtures.jobJson("low", 1)).json().get("id").asLong();
-        jdbc.sql("UPDATE job SET state = 'succeeded', finished_at = now(), result = '{}' WHERE id = ?").param(id).update();
+        long id = api.postJson("/api/v1/jobs", Fixtures.jobJson("low", 1))
+                .json()
+                .get("id")
+                .asLong();
+        jdbc.sql("UPDATE job SET state = 'succeeded', finished_at = now(), result = '{}' WHERE id = ?")
+                .param(id)
+                .update();
 
-        assertThat(api.delete("/api/v1/jobs/" + id).json().get("cancelled").asBoolean()).isFalse();
+        assertThat(api.delete("/api/v1/jobs/" + id).json().get("cancelled").asBoolean())
+                .isFalse();
         assertThat(api.get("/api/v1/jobs/" + id).json().get("state").asString()).isEqualTo("succeeded");
     }
 

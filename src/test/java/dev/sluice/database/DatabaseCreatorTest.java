@@ -22,7 +22,7 @@ class DatabaseCreatorTest {
             assertThat(c.getCatalog()).isEqualTo(name);
         } finally {
             try (var admin = DriverManager.getConnection(db.url(), db.username(), db.password());
-                 var s = admin.createStatement()) {
+                    var s = admin.createStatement()) {
                 s.execute("DROP DATABASE IF EXISTS \"" + name + "\"");
             }
         }
@@ -37,7 +37,9 @@ class DatabaseCreatorTest {
                 .isInstanceOfSatisfying(DatabaseUnavailableException.class, e -> {
                     FailureAnalysis analysis = new DatabaseUnavailableFailureAnalyzer().analyze(e);
                     assertThat(analysis.getDescription()).contains(url);
-                    assertThat(analysis.getAction()).contains("SPRING_DATASOURCE_URL").contains("docker compose up -d db");
+                    assertThat(analysis.getAction())
+                            .contains("SPRING_DATASOURCE_URL")
+                            .contains("docker compose up -d db");
                 });
     }
 }

@@ -25,19 +25,24 @@ import tools.jackson.databind.JsonNode;
  */
 @SluiceTest
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
-@TestPropertySource(properties = {
-        "sluice.upstreams.paced.protocol=noop",
-        "sluice.upstreams.paced.requests-per-minute=600",
-        "sluice.upstreams.metered.protocol=noop",
-        "sluice.upstreams.metered.tokens-per-minute=6000",
-        "sluice.dispatch.idle-wait=50ms"
-})
+@TestPropertySource(
+        properties = {
+            "sluice.upstreams.paced.protocol=noop",
+            "sluice.upstreams.paced.requests-per-minute=600",
+            "sluice.upstreams.metered.protocol=noop",
+            "sluice.upstreams.metered.tokens-per-minute=6000",
+            "sluice.dispatch.idle-wait=50ms"
+        })
 class DispatchFlowTest {
 
     private static final String NDJSON = "application/x-ndjson";
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
     Api api;
 
     @BeforeEach
@@ -48,26 +53,36 @@ class DispatchFlowTest {
 
     private void awaitBatchFinished(long batchId) {
         await().atMost(Duration.ofSeconds(60))
-                .until(() -> api.get("/api/v1/batches/" + batchId).json().get("finished").asBoolean());
+                .until(() -> api.get("/api/v1/batches/" + batchId)
+                        .json()
+                        .get("finished")
+                        .asBoolean());
     }
 
     @Test
     void runsAJobToSucceededWithItsPayloadEchoedAndEveryStepInTheHistory() {
         long id = api.postJson("/api/v1/jobs", """
-                {"endpoint":"/v1/echo","payload":{"prompt":"hello","n":[1,2]},"token_count":4,"priority":"high"}""")
-                .json().get("id").asLong();
+                {"endpoint":"/v1/echo","payload":{"prompt":"hello","n":[1,2]},"token_count":4,"priority":"high"}""").json().get("id").asLong();
 
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> api.get("/api/v1/jobs/" + id).json().get("state").asString().equals("succeeded"));
+                .until(() -> api.get("/api/v1/jobs/" + id)
+                        .json()
+                        .get("state")
+                        .asString()
+                        .equals("succeeded"));
 
         JsonNode job = api.get("/api/v1/jobs/" + id).json();
         assertThat(job.get("result").get("prompt").asString()).isEqualTo("hello");
         assertThat(job.get("result").get("n").get(1).asInt()).isEqualTo(2);
         assertThat(job.get("attempts").asInt()).isEqualTo(1);
-        assertThat(Instant.parse(job.get("submitted_at").asString())).isAfterOrEqualTo(Instant.parse(job.get("claimed_at").asString()));
-        assertThat(Instant.parse(job.get("finished_at").asString())).isAfterOrEqualTo(Instant.parse(job.get("submitted_at").asString()));
+        assertThat(Instant.parse(job.get("submitted_at").asString()))
+                .isAfterOrEqualTo(Instant.parse(job.get("claimed_at").asString()));
+        assertThat(Instant.parse(job.get("finished_at").asString()))
+                .isAfterOrEqualTo(Instant.parse(job.get("submitted_at").asString()));
         JsonNode history = api.get("/api/v1/jobs/" + id + "/history").json().get("history");
-        assertThat(history.values()).extracting(h -> h.get("state").asString()).containsExactly("queued", "claimed", "succeeded");
+        assertThat(history.values())
+                .extracting(h -> h.get("state").asString())
+                .containsExactly("queued", "claimed", "succeeded");
         assertThat(history.values()).extracting(h -> h.get("attempt").asInt()).containsExactly(0, 1, 1);
     }
 
@@ -77,25 +92,40 @@ class DispatchFlowTest {
         String[] priorities = {"low", "normal", "high"};
         for (String p : priorities) {
             for (int i = 0; i < 10; i++) {
-                body.append("{\"custom_id\":\"").append(p).append(i).append("\",\"endpoint\":\"/e\",\"payload\":{},")
-                        .append("\"token_count\":1,\"priority\":\"").append(p).append("\"}\n");
+                body.append("{\"custom_id\":\"")
+                        .append(p)
+                        .append(i)
+                        .append("\",\"endpoint\":\"/e\",\"payload\":{},")
+                        .append("\"token_count\":1,\"priority\":\"")
+                        .append(p)
+                        .append("\"}\n");
             }
         }
-        long batchId = api.post("/api/v1/batches?upstream=paced", NDJSON, body.toString()).json().get("batch_id").asLong();
+        long batchId = api.post("/api/v1/batches?upstream=paced", NDJSON, body.toString())
+                .json()
+                .get("batch_id")
+                .asLong();
 
         awaitBatchFinished(batchId);
 
         List<Integer> sentPriorities = jdbc.sql("SELECT priority FROM job WHERE batch_id = ? ORDER BY submitted_at, id")
-                .param(batchId).query(Integer.class).list();
+                .param(batchId)
+                .query(Integer.class)
+                .list();
         assertThat(sentPriorities).hasSize(30).isSorted();
         List<Instant> sent = jdbc.sql("SELECT submitted_at FROM job WHERE batch_id = ? ORDER BY submitted_at")
-                .param(batchId).query(Instant.class).list();
+                .param(batchId)
+                .query(Instant.class)
+                .list();
         // 600/min is one permit per 100 ms: any 1-second window holds at most 11 sends
         // (a window can touch 11 refresh periods), and never the burst of 30 an unsmoothed limit allows.
         assertThat(maxInWindow(sent, Duration.ofSeconds(1))).isLessThanOrEqualTo(11);
         double seconds = Duration.between(sent.getFirst(), sent.getLast()).toNanos() / 1e9;
         double rate = (sent.size() - 1) / seconds;
-        assertThat(rate).as("achieved rate per second").isLessThanOrEqualTo(10.5).isGreaterThan(5.0);
+        assertThat(rate)
+                .as("achieved rate per second")
+                .isLessThanOrEqualTo(10.5)
+                .isGreaterThan(5.0);
     }
 
     @Test
@@ -104,12 +134,17 @@ class DispatchFlowTest {
         for (int i = 0; i < 8; i++) {
             body.append("{\"endpoint\":\"/e\",\"payload\":{},\"token_count\":50}\n");
         }
-        long batchId = api.post("/api/v1/batches?upstream=metered", NDJSON, body.toString()).json().get("batch_id").asLong();
+        long batchId = api.post("/api/v1/batches?upstream=metered", NDJSON, body.toString())
+                .json()
+                .get("batch_id")
+                .asLong();
 
         awaitBatchFinished(batchId);
 
         List<Instant> sent = jdbc.sql("SELECT submitted_at FROM job WHERE batch_id = ? ORDER BY submitted_at")
-                .param(batchId).query(Instant.class).list();
+                .param(batchId)
+                .query(Instant.class)
+                .list();
         // 6000 tokens/min is 100 tokens/s: a 50-token job every 500 ms. A 1-second window can
         // hold three sends only when they fall exactly on its edges.
         assertThat(maxInWindow(sent, Duration.ofSeconds(1)) * 50).isLessThanOrEqualTo(150);
@@ -135,13 +170,27 @@ class DispatchFlowTest {
         for (int i = 0; i < 50; i++) {
             slow.append("{\"endpoint\":\"/e\",\"payload\":{},\"token_count\":1,\"priority\":\"high\"}\n");
         }
-        long slowBatch = api.post("/api/v1/batches?upstream=paced", NDJSON, slow.toString()).json().get("batch_id").asLong();
-        long fast = api.postJson("/api/v1/jobs", Fixtures.jobJson("low", 1)).json().get("id").asLong();
+        long slowBatch = api.post("/api/v1/batches?upstream=paced", NDJSON, slow.toString())
+                .json()
+                .get("batch_id")
+                .asLong();
+        long fast = api.postJson("/api/v1/jobs", Fixtures.jobJson("low", 1))
+                .json()
+                .get("id")
+                .asLong();
 
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> api.get("/api/v1/jobs/" + fast).json().get("state").asString().equals("succeeded"));
+                .until(() -> api.get("/api/v1/jobs/" + fast)
+                        .json()
+                        .get("state")
+                        .asString()
+                        .equals("succeeded"));
 
-        assertThat(api.get("/api/v1/batches/" + slowBatch).json().get("finished").asBoolean()).isFalse();
+        assertThat(api.get("/api/v1/batches/" + slowBatch)
+                        .json()
+                        .get("finished")
+                        .asBoolean())
+                .isFalse();
     }
 
     static int maxInWindow(List<Instant> sorted, Duration window) {

@@ -24,7 +24,8 @@ class UpstreamGateTest {
         assertThat(thirty.getLimitRefreshPeriod()).isEqualTo(Duration.ofSeconds(2));
 
         RateLimiterConfig odd = UpstreamGate.config(1000, Duration.ZERO);
-        double perMinute = odd.getLimitForPeriod() * 60_000.0 / odd.getLimitRefreshPeriod().toMillis();
+        double perMinute =
+                odd.getLimitForPeriod() * 60_000.0 / odd.getLimitRefreshPeriod().toMillis();
         assertThat(perMinute).isCloseTo(1000, org.assertj.core.data.Offset.offset(1.0));
     }
 
@@ -50,7 +51,8 @@ class UpstreamGateTest {
 
     @Test
     void neverGivesMoreRequestPermitsThanOnePeriodHolds() {
-        UpstreamGate gate = new UpstreamGate("u", 12_000, 0, 0, Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
+        UpstreamGate gate =
+                new UpstreamGate("u", 12_000, 0, 0, Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
 
         int taken = gate.takeRequestPermits(1000);
 

@@ -32,9 +32,14 @@ class JobRepositoryClaimTest {
 
     private static final String OWNER = "test-node";
 
-    @Autowired JobRepository jobs;
-    @Autowired JdbcClient jdbc;
-    @Autowired DataSource dataSource;
+    @Autowired
+    JobRepository jobs;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    DataSource dataSource;
 
     private final Instant now = Instant.parse("2026-11-23T12:00:00Z");
 
@@ -86,18 +91,25 @@ class JobRepositoryClaimTest {
         assertThat(row.leaseExpiresAt()).isEqualTo(now.plusSeconds(300));
         assertThat(row.claimedAt()).isEqualTo(now);
         assertThat(jdbc.sql("SELECT state FROM job_status_history WHERE job_id = ? ORDER BY id")
-                .param(high).query(String.class).list()).containsExactly("queued", "claimed");
+                        .param(high)
+                        .query(String.class)
+                        .list())
+                .containsExactly("queued", "claimed");
     }
 
     @Test
     void leavesJobsWhoseRunAfterIsInTheFuture() {
         long later = insert(Priority.HIGH);
-        jdbc.sql("UPDATE job SET run_after = ? WHERE id = ?").param(now.plusSeconds(60).atOffset(java.time.ZoneOffset.UTC)).param(later).update();
+        jdbc.sql("UPDATE job SET run_after = ? WHERE id = ?")
+                .param(now.plusSeconds(60).atOffset(java.time.ZoneOffset.UTC))
+                .param(later)
+                .update();
         long ready = insert(Priority.LOW);
 
         assertThat(claim(10)).extracting(ClaimedJob::id).containsExactly(ready);
         assertThat(jobs.claimNextBatch("noop", 10, OWNER, now.plusSeconds(61), now.plusSeconds(400)))
-                .extracting(ClaimedJob::id).containsExactly(later);
+                .extracting(ClaimedJob::id)
+                .containsExactly(later);
     }
 
     @Test
@@ -131,7 +143,10 @@ class JobRepositoryClaimTest {
         jdbc.sql("""
                 INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at)
                 SELECT 'noop', '/e', '{}', 1, g % 3, 'queued', 3, :now, :now FROM generate_series(1, :n) g
-                """).param("now", now.atOffset(java.time.ZoneOffset.UTC)).param("n", total).update();
+                """)
+                .param("now", now.atOffset(java.time.ZoneOffset.UTC))
+                .param("n", total)
+                .update();
 
         int threads = 12;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -159,9 +174,13 @@ class JobRepositoryClaimTest {
         Set<Long> distinct = new HashSet<>(all);
         assertThat(all).hasSize(total);
         assertThat(distinct).hasSize(total);
-        assertThat(jdbc.sql("SELECT count(*) FROM job WHERE state = 'claimed' AND attempts = 1").query(Long.class).single())
+        assertThat(jdbc.sql("SELECT count(*) FROM job WHERE state = 'claimed' AND attempts = 1")
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(total);
-        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history WHERE state = 'claimed'").query(Long.class).single())
+        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history WHERE state = 'claimed'")
+                        .query(Long.class)
+                        .single())
                 .isEqualTo(total);
     }
 
@@ -204,7 +223,10 @@ class JobRepositoryClaimTest {
         order.forEach(j -> priorityOf.put(j.id(), j.priority()));
         for (List<Long> inserted : insertedByProducer) {
             for (Priority p : Priority.values()) {
-                List<Integer> positions = inserted.stream().filter(id -> priorityOf.get(id) == p).map(position::get).toList();
+                List<Integer> positions = inserted.stream()
+                        .filter(id -> priorityOf.get(id) == p)
+                        .map(position::get)
+                        .toList();
                 assertThat(positions).isSorted();
             }
         }
@@ -215,11 +237,13 @@ class JobRepositoryClaimTest {
         long id = insert(Priority.HIGH);
         ClaimedJob claimed = claim(1).getFirst();
 
-        assertThat(jobs.markSucceeded(new Fence(id, "someone-else", 1), "{}", now, now)).isFalse();
+        assertThat(jobs.markSucceeded(new Fence(id, "someone-else", 1), "{}", now, now))
+                .isFalse();
         assertThat(jobs.markSucceeded(new Fence(id, OWNER, 2), "{}", now, now)).isFalse();
         assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.CLAIMED);
 
-        assertThat(jobs.markSucceeded(claimed.fence(), "{\"ok\":true}", now, now.plusSeconds(1))).isTrue();
+        assertThat(jobs.markSucceeded(claimed.fence(), "{\"ok\":true}", now, now.plusSeconds(1)))
+                .isTrue();
         Job done = jobs.findById(id).orElseThrow();
         assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(done.leaseOwner()).isNull();
@@ -245,7 +269,8 @@ class JobRepositoryClaimTest {
         long id = insert(Priority.HIGH);
         ClaimedJob claimed = claim(1).getFirst();
 
-        assertThat(jobs.requeue(claimed.fence(), now.plusSeconds(5), false, "HTTP 429: slow down", now)).isTrue();
+        assertThat(jobs.requeue(claimed.fence(), now.plusSeconds(5), false, "HTTP 429: slow down", now))
+                .isTrue();
 
         Job row = jobs.findById(id).orElseThrow();
         assertThat(row.state()).isEqualTo(JobState.QUEUED);
@@ -279,12 +304,16 @@ class JobRepositoryClaimTest {
         assertThat(jobs.findById(expired).orElseThrow().state()).isEqualTo(JobState.QUEUED);
         assertThat(jobs.findById(live).orElseThrow().state()).isEqualTo(JobState.CLAIMED);
         assertThat(jdbc.sql("SELECT detail FROM job_status_history WHERE job_id = ? ORDER BY id DESC LIMIT 1")
-                .param(expired).query(String.class).single()).isEqualTo("lease of dead-node expired");
+                        .param(expired)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("lease of dead-node expired");
     }
 
     @Test
     void failsAJobWhoseLeaseExpiredOnItsLastAttempt() {
-        long id = jobs.insert(new NewJob("noop", "/e", "{}", 1, Priority.HIGH, null, null, 1, null), now).orElseThrow();
+        long id = jobs.insert(new NewJob("noop", "/e", "{}", 1, Priority.HIGH, null, null, 1, null), now)
+                .orElseThrow();
         jobs.claimNextBatch("noop", 1, "dead-node", now, now.plusSeconds(10));
 
         jobs.rescueExpiredClaims(now.plusSeconds(11), 100);

@@ -12,7 +12,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @QuietSluiceTest
 class JobStateSchemaTest {
 
-    @Autowired JdbcClient jdbc;
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void theStateCheckConstraintListsExactlyTheEnumsStates() {
@@ -31,8 +32,7 @@ class JobStateSchemaTest {
     void theDatabaseRejectsAStateOutsideTheMachine() {
         assertThatThrownBy(() -> jdbc.sql("""
                 INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at)
-                VALUES ('noop', '/e', '{}', 1, 0, 'running', 3, now(), now())""").update())
-                .hasMessageContaining("job_state_check");
+                VALUES ('noop', '/e', '{}', 1, 0, 'running', 3, now(), now())""").update()).hasMessageContaining("job_state_check");
     }
 
     @Test
@@ -43,6 +43,7 @@ class JobStateSchemaTest {
         assertThat(JobState.QUEUED.canMoveTo(JobState.SUCCEEDED)).isFalse();
         assertThat(Arrays.stream(JobState.values()).filter(JobState::isFinal))
                 .containsExactly(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED);
-        assertThatThrownBy(() -> JobState.SUCCEEDED.checkMoveTo(JobState.CLAIMED)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> JobState.SUCCEEDED.checkMoveTo(JobState.CLAIMED))
+                .isInstanceOf(IllegalStateException.class);
     }
 }

@@ -60,7 +60,10 @@ class UpstreamConfigurationTest {
 
     @Test
     void rejectsATokenWaitLongerThanTheLease() {
-        failsNaming("sluice.dispatch.max-token-wait", "sluice.dispatch.max-token-wait=10m", "sluice.dispatch.lease-duration=5m");
+        failsNaming(
+                "sluice.dispatch.max-token-wait",
+                "sluice.dispatch.max-token-wait=10m",
+                "sluice.dispatch.lease-duration=5m");
     }
 
     @Test
