@@ -3,6 +3,7 @@ package dev.sluice.api;
 import dev.sluice.batch.BatchEnqueuer;
 import dev.sluice.batch.BatchFormat;
 import dev.sluice.batch.BatchProgress;
+import dev.sluice.batch.BatchResults;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Job;
 import dev.sluice.job.JobRequestParser;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.servlet.mvc.method.annotation.StreamingResponseBody;
 
 /** Batches: enqueue many jobs at once, all or nothing; follow their progress; page their jobs. */
 @RestController
@@ -40,12 +42,19 @@ class BatchController {
 
     private final BatchEnqueuer enqueuer;
     private final BatchProgress progress;
+    private final BatchResults results;
     private final Upstreams upstreams;
     private final ApiProperties properties;
 
-    BatchController(BatchEnqueuer enqueuer, BatchProgress progress, Upstreams upstreams, ApiProperties properties) {
+    BatchController(
+            BatchEnqueuer enqueuer,
+            BatchProgress progress,
+            BatchResults results,
+            Upstreams upstreams,
+            ApiProperties properties) {
         this.enqueuer = enqueuer;
         this.progress = progress;
+        this.results = results;
         this.upstreams = upstreams;
         this.properties = properties;
     }
@@ -98,6 +107,13 @@ class BatchController {
         Map<String, Long> counts = new LinkedHashMap<>();
         s.counts().forEach((state, n) -> counts.put(state.wireName(), n));
         return new StatusView(s.id(), s.createdAt(), s.total(), counts, s.finished());
+    }
+
+    /** The batch's finished jobs as NDJSON, one line each: {@code id, custom_id, state, result | error}. */
+    @GetMapping(value = "/{id}/results", produces = NDJSON)
+    ResponseEntity<StreamingResponseBody> results(@PathVariable long id) {
+        results.checkExists(id);
+        return ResponseEntity.ok().contentType(MediaType.parseMediaType(NDJSON)).body(out -> results.write(id, out));
     }
 
     record JobPage(List<JobView> jobs, Long nextAfter) {}

@@ -1,7 +1,9 @@
 package dev.sluice.api;
 
+import dev.sluice.dispatch.WaitEstimator;
 import dev.sluice.history.JobStatusHistoryRepository;
 import dev.sluice.job.InvalidJobException;
+import dev.sluice.job.Job;
 import dev.sluice.job.JobNotFoundException;
 import dev.sluice.job.JobRequestParser;
 import dev.sluice.job.JobService;
@@ -12,7 +14,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,18 +40,21 @@ class JobController {
     private final JobStatusHistoryRepository history;
     private final ApiProperties properties;
     private final ObjectMapper json;
+    private final WaitEstimator waits;
 
     JobController(
             JobService jobs,
             JobRequestParser parser,
             JobStatusHistoryRepository history,
             ApiProperties properties,
-            ObjectMapper json) {
+            ObjectMapper json,
+            WaitEstimator waits) {
         this.jobs = jobs;
         this.parser = parser;
         this.history = history;
         this.properties = properties;
         this.json = json;
+        this.waits = waits;
     }
 
     /** 201 with the new job, or 200 with the job an earlier request with the same key made. */
@@ -79,9 +86,41 @@ class JobController {
                 .body(JobView.of(enqueued.job()));
     }
 
+    /**
+     * The job. With {@code X-Sluice-Backpressure: 1} an unfinished job answers 408 with where it
+     * waits (PROTOCOLS.md section 4), so a client can loop on Retry-After as it would on Tinker.
+     */
     @GetMapping("/{id}")
-    JobView get(@PathVariable long id) {
-        return JobView.of(jobs.find(id).orElseThrow(() -> new JobNotFoundException(id)));
+    ResponseEntity<?> get(
+            @PathVariable long id,
+            @RequestHeader(name = "X-Sluice-Backpressure", required = false) String backpressure) {
+        Job job = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (!"1".equals(backpressure) || job.state().isFinal()) {
+            return ResponseEntity.ok(JobView.of(job));
+        }
+        WaitEstimator.Wait wait = waits.estimate(job);
+        ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
+                .header(HttpHeaders.CACHE_CONTROL, "no-store")
+                .header(HttpHeaders.RETRY_AFTER, Long.toString((long) Math.ceil(wait.retryAfterS())));
+        if (wait.queueDepth() != null) {
+            answer.header("X-Queue-Depth", wait.queueDepth().toString());
+        }
+        if (wait.queuePosition() != null) {
+            answer.header("X-Queue-Position", wait.queuePosition().toString());
+        }
+        if (wait.estimatedWaitS() != null) {
+            answer.header("X-Queue-ETA-S", String.format(Locale.ROOT, "%.3f", wait.estimatedWaitS()));
+        }
+        if (wait.status() != null) {
+            answer.header("X-Queue-Status", wait.status());
+        }
+        return answer.body(WaitView.of(job, wait));
+    }
+
+    /** Re-queues a failed job with a fresh set of attempts; 409 when the job is not failed. */
+    @PostMapping("/{id}/retry")
+    JobView retry(@PathVariable long id) {
+        return JobView.of(jobs.retry(id));
     }
 
     @GetMapping("/{id}/history")

@@ -4,6 +4,7 @@ import dev.sluice.batch.BatchNotFoundException;
 import dev.sluice.job.IdempotencyConflictException;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.JobNotFoundException;
+import dev.sluice.job.JobStateConflictException;
 import dev.sluice.job.Violation;
 import java.net.URI;
 import java.util.LinkedHashMap;
@@ -74,6 +75,14 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                 "errors",
                 List.of(Map.of("field", "idempotency_key", "rule", "must not be reused for a different request")));
         p.setProperty("existing_job_id", e.existingJobId());
+        return p;
+    }
+
+    @ExceptionHandler(JobStateConflictException.class)
+    ProblemDetail stateConflict(JobStateConflictException e) {
+        ProblemDetail p = problem(HttpStatus.CONFLICT, "state-conflict", "Not allowed in this state", e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", "state", "rule", e.getMessage())));
+        p.setProperty("state", e.state().wireName());
         return p;
     }
 

@@ -27,6 +27,7 @@ public class JobClaimer {
     private final JobDispatcher dispatcher;
     private final DispatchProperties properties;
     private final NodeIdentity node;
+    private final ClaimRates rates;
     private final Clock clock;
     /** Upstreams whose last pass found no work: the next pass probes before taking permits. */
     private final Set<String> idle = ConcurrentHashMap.newKeySet();
@@ -37,12 +38,14 @@ public class JobClaimer {
             JobDispatcher dispatcher,
             DispatchProperties properties,
             NodeIdentity node,
+            ClaimRates rates,
             Clock clock) {
         this.jobs = jobs;
         this.gates = gates;
         this.dispatcher = dispatcher;
         this.properties = properties;
         this.node = node;
+        this.rates = rates;
         this.clock = clock;
     }
 
@@ -77,6 +80,7 @@ public class JobClaimer {
             return new Pass(0, properties.idleWait());
         }
         idle.remove(upstream);
+        rates.record(upstream, claimed.size(), now.getEpochSecond());
         claimed.forEach(dispatcher::dispatch);
         return new Pass(claimed.size(), Duration.ZERO);
     }

@@ -4,6 +4,8 @@ import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.upstream.Submission;
+import dev.sluice.upstream.SubmitKey;
+import dev.sluice.upstream.Upstream;
 import dev.sluice.upstream.UpstreamException;
 import dev.sluice.upstream.Upstreams;
 import java.time.Clock;
@@ -31,7 +33,7 @@ public class JobDispatcher {
     private final Upstreams upstreams;
     private final UpstreamGates gates;
     private final ClaimSignals signals;
-    private final Backoff backoff;
+    private final Retries retries;
     private final Clock clock;
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-sender-", 0).factory());
@@ -42,13 +44,13 @@ public class JobDispatcher {
             Upstreams upstreams,
             UpstreamGates gates,
             ClaimSignals signals,
-            DispatchProperties properties,
+            Retries retries,
             Clock clock) {
         this.jobs = jobs;
         this.upstreams = upstreams;
         this.gates = gates;
         this.signals = signals;
-        this.backoff = new Backoff(properties.retryBaseDelay(), properties.retryMaxDelay());
+        this.retries = retries;
         this.clock = clock;
     }
 
@@ -77,23 +79,30 @@ public class JobDispatcher {
 
     private void send(ClaimedJob job, Duration tokenWait) {
         UpstreamGate gate = gates.get(job.upstream());
+        Upstream upstream = upstreams.get(job.upstream());
         Fence fence = job.fence();
         if (tokenWait == null) {
-            jobs.requeue(
-                    fence,
-                    clock.instant(),
-                    false,
-                    "token budget could not cover " + job.tokenCount() + " tokens within the wait limit",
-                    clock.instant());
+            String why = "token budget could not cover " + job.tokenCount() + " tokens within the wait limit";
+            jobs.requeue(fence, clock.instant(), false, false, why, clock.instant());
             return;
         }
         if (!tokenWait.isZero()) {
             sleep(tokenWait);
         }
-        Instant sentAt = clock.instant();
         try {
-            Submission submission = upstreams.get(job.upstream()).submit(job);
-            switch (submission) {
+            SubmitKey key = job.submitKey();
+            if (key == null) {
+                String session = upstream.sessionFor(job);
+                if (session != null) {
+                    // Persisted before the POST: any re-send of this request re-uses it.
+                    key = jobs.assignSubmitKey(fence, session).orElse(null);
+                    if (key == null) {
+                        return; // fenced out: cancelled or rescued meanwhile
+                    }
+                }
+            }
+            Instant sentAt = clock.instant();
+            switch (upstream.submit(job, key)) {
                 case Submission.Completed c -> jobs.markSucceeded(fence, c.resultJson(), sentAt, clock.instant());
                 case Submission.Accepted a ->
                     jobs.markSubmitted(
@@ -102,15 +111,10 @@ public class JobDispatcher {
         } catch (UpstreamException.RateLimited e) {
             gate.drain();
             Instant now = clock.instant();
-            jobs.requeue(fence, now.plus(e.retryAfter()), false, describe(e), now);
+            jobs.requeue(fence, now.plus(e.retryAfter()), false, false, describe(e), now);
         } catch (UpstreamException.Retryable e) {
-            Instant now = clock.instant();
-            if (job.isLastAttempt()) {
-                jobs.markFailed(
-                        fence, describe(e) + " (attempt " + job.attempt() + " of " + job.maxAttempts() + ")", now);
-            } else {
-                jobs.requeue(fence, now.plus(backoff.before(job.attempt())), true, describe(e), now);
-            }
+            // The upstream may have taken it (a timeout): the re-send keeps the key and is recognised.
+            retries.retryOrFail(fence, job.attempt(), job.maxAttempts(), describe(e), false);
         } catch (UpstreamException.Permanent e) {
             jobs.markFailed(fence, describe(e), clock.instant());
         } catch (UpstreamException e) {
@@ -118,7 +122,7 @@ public class JobDispatcher {
         }
     }
 
-    private static String describe(UpstreamException e) {
+    static String describe(UpstreamException e) {
         return e.httpStatus() == null ? e.getMessage() : "HTTP " + e.httpStatus() + ": " + e.getMessage();
     }
 

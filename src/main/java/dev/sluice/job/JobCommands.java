@@ -1,9 +1,12 @@
 package dev.sluice.job;
 
+import dev.sluice.upstream.SubmitKey;
+import dev.sluice.upstream.UpstreamSnapshot;
 import java.io.InputStream;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** The native SQL of {@link JobRepository}: every write to {@code job}, and the hot-path reads. */
@@ -28,7 +31,7 @@ public interface JobCommands {
     /** Whether any job of this upstream could be claimed now (a cheap probe for an idle claimer). */
     boolean hasClaimable(String upstream, Instant now);
 
-    /** claimed -> succeeded, with the result and the time it was sent. */
+    /** claimed or submitted -> succeeded, with the result (and the time it was sent, when known). */
     boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now);
 
     /** claimed -> submitted: the upstream queued it under {@code requestId}; poll it at {@code nextPollAt}. */
@@ -38,10 +41,34 @@ public interface JobCommands {
     boolean markFailed(Fence fence, String error, Instant now);
 
     /**
-     * claimed -> queued, to run again after {@code runAfter}. When {@code countAttempt} is false the
-     * attempt is given back (an upstream that said "not now" has not used one).
+     * claimed or submitted -> queued, to run again after {@code runAfter}. When {@code countAttempt}
+     * is false the attempt is given back (an upstream that said "not now" has not used one). When
+     * {@code newRequest} is true the submit key is dropped, so the next send is a new request
+     * upstream (after the upstream answered this one with an error); otherwise the next send
+     * re-uses it and the upstream recognises the same request.
      */
-    boolean requeue(Fence fence, Instant runAfter, boolean countAttempt, String error, Instant now);
+    boolean requeue(Fence fence, Instant runAfter, boolean countAttempt, boolean newRequest, String error, Instant now);
+
+    /**
+     * Gives a claimed job without a submit key one: {@code session} and the next seq_id, written
+     * before the first POST so every re-send of this request re-uses them. Empty when fenced out.
+     */
+    Optional<SubmitKey> assignSubmitKey(Fence fence, String session);
+
+    /**
+     * Leases up to {@code limit} submitted jobs whose poll is due (soonest first) to {@code owner}.
+     * A poll lease that expired (its poller died) is due again at once.
+     */
+    List<PolledJob> claimDuePolls(String owner, Instant now, Instant leaseUntil, int limit);
+
+    /** A pending answer: appends the snapshot (source upstream) and sets the next poll. */
+    boolean recordPoll(Fence fence, UpstreamSnapshot snapshot, Instant nextPollAt, Instant now);
+
+    /** A failed poll (429, 5xx, timeout): appends it to the history and sets the next poll. */
+    boolean recordPollError(Fence fence, Integer httpStatus, String error, Instant nextPollAt, Instant now);
+
+    /** failed -> queued by an operator: a fresh set of attempts and a new request upstream. */
+    boolean retry(long jobId, Instant now);
 
     /**
      * Returns up to {@code limit} claimed jobs whose lease expired to the queue (or fails them when
@@ -53,6 +80,21 @@ public interface JobCommands {
     boolean cancel(long jobId, Instant now);
 
     Map<Priority, Long> countQueuedByPriority();
+
+    /** Queued jobs per upstream. */
+    Map<String, Long> countQueuedByUpstream();
+
+    /**
+     * How many queued jobs of the upstream are claimed before this one: those of a higher priority,
+     * and older ones of the same priority.
+     */
+    long countQueuedAhead(String upstream, Priority priority, long jobId);
+
+    /** The newest snapshot the upstream gave for the job, if any. */
+    Optional<LastSnapshot> lastUpstreamSnapshot(long jobId);
+
+    /** One page of a batch's finished jobs (succeeded, failed, cancelled) after the cursor, by id. */
+    List<FinishedJob> findFinishedInBatch(long batchId, long afterId, int limit);
 
     Map<String, Long> countRunningByUpstream();
 

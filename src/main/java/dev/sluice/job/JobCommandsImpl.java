@@ -1,5 +1,7 @@
 package dev.sluice.job;
 
+import dev.sluice.upstream.SubmitKey;
+import dev.sluice.upstream.UpstreamSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.sql.Connection;
@@ -13,6 +15,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
@@ -113,7 +116,8 @@ class JobCommandsImpl implements JobCommands {
                         lease_expires_at = :leaseUntil, claimed_at = coalesce(j.claimed_at, :now)
                     FROM next WHERE j.id = next.id
                     RETURNING j.id, j.upstream, j.endpoint, j.payload::text AS payload, j.token_count,
-                              j.priority, j.attempts, j.max_attempts, j.idempotency_key),
+                              j.priority, j.attempts, j.max_attempts, j.idempotency_key,
+                              j.upstream_session, j.upstream_seq_id),
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
                     SELECT id, :now, 'queue', 'claimed', attempts FROM claimed)
@@ -134,6 +138,8 @@ class JobCommandsImpl implements JobCommands {
                         rs.getInt("attempts"),
                         rs.getInt("max_attempts"),
                         rs.getString("idempotency_key"),
+                        rs.getString("upstream_session"),
+                        rs.getObject("upstream_seq_id", Long.class),
                         owner))
                 .list());
         // UPDATE ... RETURNING does not keep the CTE's order.
@@ -161,8 +167,8 @@ class JobCommandsImpl implements JobCommands {
                 JobState.SUCCEEDED,
                 """
                 result = CAST(:result AS jsonb), error = NULL, finished_at = :now,
-                submitted_at = :submittedAt""",
-                Map.of("result", resultJson, "submittedAt", ts(submittedAt)),
+                submitted_at = coalesce(CAST(:submittedAt AS timestamptz), submitted_at), next_poll_at = NULL""",
+                params("result", resultJson, "submittedAt", ts(submittedAt)),
                 null,
                 now);
     }
@@ -173,7 +179,8 @@ class JobCommandsImpl implements JobCommands {
                 fence,
                 JobState.SUBMITTED,
                 """
-                upstream_request_id = :requestId, submitted_at = :submittedAt, next_poll_at = :nextPollAt""",
+                upstream_request_id = :requestId, submitted_at = :submittedAt, next_poll_at = :nextPollAt,
+                poll_errors = 0""",
                 Map.of("requestId", requestId, "submittedAt", ts(submittedAt), "nextPollAt", ts(nextPollAt)),
                 "upstream request id " + requestId,
                 now);
@@ -182,19 +189,172 @@ class JobCommandsImpl implements JobCommands {
     @Override
     public boolean markFailed(Fence fence, String error, Instant now) {
         return moveFenced(
-                fence, JobState.FAILED, "error = :error, finished_at = :now", Map.of("error", error), error, now);
+                fence,
+                JobState.FAILED,
+                "error = :error, finished_at = :now, next_poll_at = NULL",
+                Map.of("error", error),
+                error,
+                now);
     }
 
     @Override
-    public boolean requeue(Fence fence, Instant runAfter, boolean countAttempt, String error, Instant now) {
-        String attempts = countAttempt ? "" : ", attempts = attempts - 1";
+    public boolean requeue(
+            Fence fence, Instant runAfter, boolean countAttempt, boolean newRequest, String error, Instant now) {
+        String assignments = "run_after = :runAfter, error = :error, upstream_request_id = NULL, next_poll_at = NULL"
+                + (countAttempt ? "" : ", attempts = attempts - 1")
+                + (newRequest ? ", upstream_session = NULL, upstream_seq_id = NULL" : "");
         return moveFenced(
-                fence,
-                JobState.QUEUED,
-                "run_after = :runAfter, error = :error" + attempts,
-                Map.of("runAfter", ts(runAfter), "error", error),
-                error,
-                now);
+                fence, JobState.QUEUED, assignments, Map.of("runAfter", ts(runAfter), "error", error), error, now);
+    }
+
+    @Override
+    public Optional<SubmitKey> assignSubmitKey(Fence fence, String session) {
+        // Locks the one row by primary key; the seq_id comes from a sequence, never reused.
+        return jdbc.sql("""
+                UPDATE job SET upstream_session = :session, upstream_seq_id = nextval('upstream_seq_id')
+                WHERE id = :id AND state = 'claimed' AND lease_owner = :owner AND attempts = :attempt
+                      AND upstream_seq_id IS NULL
+                RETURNING upstream_session, upstream_seq_id
+                """)
+                .param("session", session)
+                .param("id", fence.jobId())
+                .param("owner", fence.leaseOwner())
+                .param("attempt", fence.attempt())
+                .query((rs, n) -> new SubmitKey(rs.getString(1), rs.getLong(2)))
+                .optional();
+    }
+
+    @Override
+    public List<PolledJob> claimDuePolls(String owner, Instant now, Instant leaseUntil, int limit) {
+        // Locks: the due rows it returns, SKIP LOCKED, so pollers on many nodes share the work.
+        // Order: next_poll_at. Index: job_poll_idx (next_poll_at) WHERE state = 'submitted'.
+        // A row whose poll lease is live is being polled elsewhere and is passed over.
+        return jdbc.sql("""
+                WITH due AS (
+                    SELECT id FROM job
+                    WHERE state = 'submitted' AND next_poll_at <= :now
+                      AND (lease_expires_at IS NULL OR lease_expires_at < :now)
+                    ORDER BY next_poll_at
+                    LIMIT :limit
+                    FOR UPDATE SKIP LOCKED)
+                UPDATE job j SET lease_owner = :owner, lease_expires_at = :leaseUntil
+                FROM due WHERE j.id = due.id
+                RETURNING j.id, j.upstream, j.upstream_request_id, j.attempts, j.max_attempts, j.poll_errors
+                """)
+                .param("now", ts(now))
+                .param("limit", limit)
+                .param("owner", owner)
+                .param("leaseUntil", ts(leaseUntil))
+                .query((rs, n) -> new PolledJob(
+                        rs.getLong(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getInt(4),
+                        rs.getInt(5),
+                        rs.getInt(6),
+                        owner))
+                .list();
+    }
+
+    @Override
+    public boolean recordPoll(Fence fence, UpstreamSnapshot s, Instant nextPollAt, Instant now) {
+        // Locks the one row by primary key; fenced by the poll lease. Nullable parameters are cast:
+        // in a SELECT list PostgreSQL cannot infer their types.
+        int written = jdbc.sql("""
+                WITH polled AS (
+                    UPDATE job
+                    SET next_poll_at = :nextPollAt, poll_errors = 0, lease_owner = NULL, lease_expires_at = NULL,
+                        started_at = CASE WHEN :running THEN coalesce(started_at, :now) ELSE started_at END
+                    WHERE id = :id AND state = 'submitted' AND lease_owner = :owner AND attempts = :attempt
+                    RETURNING id, attempts)
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, http_status, status,
+                    queue_state, queue_state_reason, queue_position, queue_depth, estimated_wait_s, progress,
+                    retry_after_s, headers)
+                SELECT id, :now, 'upstream', 'submitted', attempts, CAST(:httpStatus AS integer),
+                    CAST(:status AS text), CAST(:queueState AS text), CAST(:queueStateReason AS text),
+                    CAST(:queuePosition AS integer), CAST(:queueDepth AS integer),
+                    CAST(:estimatedWaitS AS double precision), CAST(:progress AS jsonb),
+                    CAST(:retryAfterS AS double precision), CAST(:headers AS jsonb)
+                FROM polled
+                """)
+                .param("nextPollAt", ts(nextPollAt))
+                .param("running", s.showsRunning())
+                .param("now", ts(now))
+                .param("id", fence.jobId())
+                .param("owner", fence.leaseOwner())
+                .param("attempt", fence.attempt())
+                .param("httpStatus", s.httpStatus())
+                .param("status", s.status())
+                .param("queueState", s.queueState())
+                .param("queueStateReason", s.queueStateReason())
+                .param("queuePosition", s.queuePosition())
+                .param("queueDepth", s.queueDepth())
+                .param("estimatedWaitS", s.estimatedWaitS())
+                .param("progress", s.progressJson())
+                .param("retryAfterS", s.retryAfterS())
+                .param("headers", s.headersJson())
+                .update();
+        return fenced(fence, "poll snapshot", written);
+    }
+
+    @Override
+    public boolean recordPollError(Fence fence, Integer httpStatus, String error, Instant nextPollAt, Instant now) {
+        int written = jdbc.sql("""
+                WITH polled AS (
+                    UPDATE job
+                    SET next_poll_at = :nextPollAt, poll_errors = poll_errors + 1, lease_owner = NULL,
+                        lease_expires_at = NULL
+                    WHERE id = :id AND state = 'submitted' AND lease_owner = :owner AND attempts = :attempt
+                    RETURNING id, attempts)
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, http_status, detail)
+                SELECT id, :now, 'upstream', 'submitted', attempts, CAST(:httpStatus AS integer), :detail
+                FROM polled
+                """)
+                .param("nextPollAt", ts(nextPollAt))
+                .param("now", ts(now))
+                .param("id", fence.jobId())
+                .param("owner", fence.leaseOwner())
+                .param("attempt", fence.attempt())
+                .param("httpStatus", httpStatus)
+                .param("detail", error)
+                .update();
+        return fenced(fence, "poll error", written);
+    }
+
+    @Override
+    public boolean retry(long jobId, Instant now) {
+        return jdbc.sql("""
+                WITH retried AS (
+                    UPDATE job
+                    SET state = 'queued', attempts = 0, run_after = :now, finished_at = NULL,
+                        upstream_session = NULL, upstream_seq_id = NULL, upstream_request_id = NULL,
+                        next_poll_at = NULL, poll_errors = 0
+                    WHERE id = :id AND state = 'failed'
+                    RETURNING id)
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
+                SELECT id, :now, 'queue', 'queued', 0, 'retried by operator' FROM retried
+                """).param("id", jobId).param("now", ts(now)).update() == 1;
+    }
+
+    private static boolean fenced(Fence fence, String what, int written) {
+        if (written == 0) {
+            log.info(
+                    "job {}: {} fenced out (lease owner {} attempt {} no longer holds it)",
+                    fence.jobId(),
+                    what,
+                    fence.leaseOwner(),
+                    fence.attempt());
+        }
+        return written == 1;
+    }
+
+    /** Map.of refuses nulls; SQL parameters may be null. */
+    private static Map<String, Object> params(Object... keysAndValues) {
+        Map<String, Object> m = new java.util.HashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     /**
@@ -227,15 +387,7 @@ class JobCommandsImpl implements JobCommands {
                 .param("detail", detail)
                 .param("now", ts(now))
                 .update();
-        if (moved == 0) {
-            log.info(
-                    "job {}: write to {} fenced out (lease owner {} attempt {} no longer holds it)",
-                    fence.jobId(),
-                    target.wireName(),
-                    fence.leaseOwner(),
-                    fence.attempt());
-        }
-        return moved == 1;
+        return fenced(fence, "write to " + target.wireName(), moved);
     }
 
     @Override
@@ -291,6 +443,76 @@ class JobCommandsImpl implements JobCommands {
                     counts.put(Priority.ofRank(rs.getShort("priority")), rs.getLong("n"));
                 });
         return counts;
+    }
+
+    @Override
+    public Map<String, Long> countQueuedByUpstream() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.sql("SELECT upstream, count(*) AS n FROM job WHERE state = 'queued' GROUP BY upstream")
+                .query(rs -> {
+                    counts.put(rs.getString("upstream"), rs.getLong("n"));
+                });
+        return counts;
+    }
+
+    @Override
+    public long countQueuedAhead(String upstream, Priority priority, long jobId) {
+        // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued'; the row comparison
+        // makes it one range scan of exactly the entries ahead. Locks nothing.
+        return jdbc.sql("""
+                SELECT count(*) FROM job
+                WHERE state = 'queued' AND upstream = :upstream AND (priority, id) < (:priority, :id)
+                """)
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
+                .param("id", jobId)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public Optional<LastSnapshot> lastUpstreamSnapshot(long jobId) {
+        // Index: job_status_history_job_idx (job_id, id), read backwards to the newest upstream row.
+        return jdbc.sql("""
+                SELECT observed_at, http_status, status, queue_state, queue_state_reason, queue_position,
+                       queue_depth, estimated_wait_s, progress::text AS progress, retry_after_s
+                FROM job_status_history
+                WHERE job_id = :id AND source = 'upstream' AND http_status IN (200, 408)
+                ORDER BY id DESC LIMIT 1
+                """)
+                .param("id", jobId)
+                .query((rs, n) -> new LastSnapshot(
+                        rs.getObject("observed_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("http_status", Integer.class),
+                        rs.getString("status"),
+                        rs.getString("queue_state"),
+                        rs.getString("queue_state_reason"),
+                        rs.getObject("queue_position", Integer.class),
+                        rs.getObject("queue_depth", Integer.class),
+                        rs.getObject("estimated_wait_s", Double.class),
+                        rs.getString("progress"),
+                        rs.getObject("retry_after_s", Double.class)))
+                .optional();
+    }
+
+    @Override
+    public List<FinishedJob> findFinishedInBatch(long batchId, long afterId, int limit) {
+        // Index: job_batch_idx (batch_id, id), from the cursor on; finished rows only.
+        return jdbc.sql("""
+                SELECT id, custom_id, state, result::text AS result, error FROM job
+                WHERE batch_id = :batchId AND id > :after AND state IN ('succeeded', 'failed', 'cancelled')
+                ORDER BY id LIMIT :limit
+                """)
+                .param("batchId", batchId)
+                .param("after", afterId)
+                .param("limit", limit)
+                .query((rs, n) -> new FinishedJob(
+                        rs.getLong("id"),
+                        rs.getString("custom_id"),
+                        JobState.fromWire(rs.getString("state")),
+                        rs.getString("result"),
+                        rs.getString("error")))
+                .list();
     }
 
     @Override

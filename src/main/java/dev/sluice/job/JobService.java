@@ -56,6 +56,17 @@ public class JobService {
         return jobs.findById(id);
     }
 
+    /** Re-queues a failed job with a fresh set of attempts. */
+    public Job retry(long id) {
+        if (!jobs.retry(id, clock.instant())) {
+            Job job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
+            throw new JobStateConflictException(id, job.state(), "only a failed job can be retried");
+        }
+        Job job = jobs.findById(id).orElseThrow();
+        events.publishEvent(new JobsEnqueued(Set.of(job.upstream())));
+        return job;
+    }
+
     /** True when the job was cancelled now; false when it had already been submitted or finished. */
     public boolean cancel(long id) {
         if (jobs.cancel(id, clock.instant())) {

@@ -17,7 +17,12 @@ final class NoopUpstream implements Upstream {
     }
 
     @Override
-    public Submission submit(ClaimedJob job) {
+    public Submission submit(ClaimedJob job, SubmitKey key) {
         return new Submission.Completed(job.payloadJson());
+    }
+
+    @Override
+    public PollResult poll(String requestId) {
+        throw new IllegalStateException("noop jobs finish when submitted; there is nothing to poll");
     }
 }

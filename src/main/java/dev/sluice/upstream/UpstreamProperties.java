@@ -6,6 +6,7 @@ import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -28,6 +29,12 @@ public record UpstreamProperties(
 
     public UpstreamProperties {
         upstreams = upstreams == null ? Map.of() : new TreeMap<>(upstreams);
+        upstreams.forEach((name, config) -> {
+            if (config != null && config.protocol() == Protocol.TINKER && config.baseUrl() == null) {
+                throw new IllegalArgumentException("sluice.upstreams." + name + ".base-url is required for protocol "
+                        + config.protocol().name().toLowerCase());
+            }
+        });
         if (!upstreams.isEmpty() && !upstreams.containsKey(defaultUpstream)) {
             throw new IllegalArgumentException("sluice.default-upstream is '" + defaultUpstream
                     + "', which is not one of the configured sluice.upstreams " + upstreams.keySet());
@@ -37,15 +44,17 @@ public record UpstreamProperties(
     /**
      * One upstream.
      *
-     * @param protocol the wire protocol ({@code noop}); required
-     * @param baseUrl where the upstream answers; unused by {@code noop}
+     * @param protocol the wire protocol: {@code noop} or {@code tinker}; required
+     * @param baseUrl where the upstream answers, e.g. {@code http://localhost:8090}; required by
+     *     {@code tinker}
      * @param apiKey the credential sent upstream; unused by {@code noop}
      * @param requestsPerMinute jobs sent per minute at most, spread evenly (600 means one every
      *     100 ms, never a burst of 600); 0 = unlimited (default)
      * @param tokensPerMinute sum of the jobs' {@code token_count} sent per minute at most, spread
      *     evenly; 0 = unlimited (default)
-     * @param maxInFlight jobs this instance has sent and not yet seen finish, at most; 0 =
-     *     unlimited (default)
+     * @param maxInFlight jobs this instance is sending at once, at most; 0 = unlimited (default)
+     * @param timeout longest wait for one HTTP answer from the upstream (default 30 s); a submit
+     *     that times out is re-sent with the same idempotency key
      */
     public record Config(
             @NotNull Protocol protocol,
@@ -53,5 +62,6 @@ public record UpstreamProperties(
             String apiKey,
             @DefaultValue("0") @PositiveOrZero long requestsPerMinute,
             @DefaultValue("0") @PositiveOrZero long tokensPerMinute,
-            @DefaultValue("0") @PositiveOrZero int maxInFlight) {}
+            @DefaultValue("0") @PositiveOrZero int maxInFlight,
+            @DefaultValue("30s") @NotNull Duration timeout) {}
 }

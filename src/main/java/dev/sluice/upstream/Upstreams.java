@@ -3,7 +3,9 @@ package dev.sluice.upstream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
 
 /** The configured upstreams by name, each with its adapter. */
 @Component
@@ -12,7 +14,7 @@ public class Upstreams {
     private final UpstreamProperties properties;
     private final Map<String, Upstream> adapters = new LinkedHashMap<>();
 
-    Upstreams(UpstreamProperties properties) {
+    Upstreams(UpstreamProperties properties, TinkerSessions sessions, ObjectMapper json) {
         this.properties = properties;
         properties
                 .upstreams()
@@ -20,7 +22,14 @@ public class Upstreams {
                         name,
                         switch (config.protocol()) {
                             case NOOP -> new NoopUpstream(name);
+                            case TINKER -> new TinkerUpstream(name, config, sessions, json);
                         }));
+    }
+
+    /** Keeps the upstreams' sessions alive (Tinker clients send a heartbeat every 10 s). */
+    @Scheduled(fixedDelay = 10_000, initialDelay = 10_000)
+    void heartbeat() {
+        adapters.values().forEach(Upstream::heartbeat);
     }
 
     public Set<String> names() {

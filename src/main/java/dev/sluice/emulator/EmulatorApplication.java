@@ -1,0 +1,36 @@
+package dev.sluice.emulator;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Profile;
+
+/**
+ * The emulator as an application of its own: only this package, and no database. Sluice's main
+ * method starts this instead of Sluice when the {@code emulator} profile is active.
+ */
+@Profile("emulator")
+@SpringBootConfiguration
+@EnableAutoConfiguration(
+        excludeName = {
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.JdbcClientAutoConfiguration",
+            "org.springframework.boot.jdbc.autoconfigure.JdbcTemplateAutoConfiguration",
+            "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+            "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration",
+            "org.springframework.boot.data.jpa.autoconfigure.DataJpaRepositoriesAutoConfiguration"
+        })
+@EnableConfigurationProperties(EmulatorProperties.class)
+@ComponentScan(basePackageClasses = EmulatorApplication.class)
+public class EmulatorApplication {
+
+    public static ConfigurableApplicationContext run(String... args) {
+        SpringApplication app = new SpringApplication(EmulatorApplication.class);
+        app.setAdditionalProfiles("emulator");
+        return app.run(args);
+    }
+}

@@ -1,0 +1,70 @@
+package dev.sluice.emulator;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * One 408 answer of {@code retrieve_future}: the body fields and the headers derived from them (a
+ * header is absent exactly when its body field is null).
+ */
+record QueueSnapshot(
+        String requestId,
+        String status,
+        String queueState,
+        String queueStateReason,
+        Integer queuePosition,
+        Integer queueDepth,
+        Double estimatedWaitS,
+        Map<String, Object> progress,
+        double retryAfterS,
+        Double queuedForS,
+        Double runningForS,
+        Double lastProgressS) {
+
+    Map<String, Object> body() {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("request_id", requestId);
+        b.put("type", "try_again");
+        b.put("status", status);
+        b.put("queue_state", queueState);
+        b.put("queue_state_reason", queueStateReason);
+        b.put("queue_position", queuePosition);
+        b.put("queue_depth", queueDepth);
+        b.put("estimated_wait_s", estimatedWaitS);
+        b.put("progress", progress);
+        b.put("retry_after_s", retryAfterS);
+        b.put("queued_for_s", queuedForS);
+        b.put("running_for_s", runningForS);
+        b.put("last_progress_s", lastProgressS);
+        return b;
+    }
+
+    Map<String, String> headers() {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("Retry-After", Long.toString((long) Math.ceil(retryAfterS)));
+        if (queueDepth != null) {
+            h.put("X-Queue-Depth", queueDepth.toString());
+        }
+        if (queuePosition != null) {
+            h.put("X-Queue-Position", queuePosition.toString());
+        }
+        if (estimatedWaitS != null) {
+            h.put("X-Queue-ETA-S", String.format(java.util.Locale.ROOT, "%.3f", estimatedWaitS));
+        }
+        if (status != null) {
+            h.put("X-Queue-Status", status);
+        }
+        return h;
+    }
+
+    /** mint: clamp(eta / 4, 1, 30), else clamp(queue_depth, 1, 10), else 1. */
+    static double retryAfter(Double estimatedWaitS, Integer queueDepth) {
+        if (estimatedWaitS != null) {
+            return Math.min(30, Math.max(1, estimatedWaitS / 4));
+        }
+        if (queueDepth != null) {
+            return Math.min(10, Math.max(1, queueDepth));
+        }
+        return 1;
+    }
+}

@@ -1,0 +1,333 @@
+package dev.sluice.emulator;
+
+import jakarta.annotation.PreDestroy;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.springframework.context.annotation.Profile;
+import org.springframework.stereotype.Component;
+
+/**
+ * The emulated sampling server: a FIFO queue in front of {@code workers} decoders, each request
+ * taking num_samples * max_tokens / tokens-per-second. Request ids are deterministic per
+ * (sampling_session_id, seq_id), so a re-send of the same request is answered with the same id
+ * and does no new work. All state is in memory, guarded by this object's lock.
+ */
+@Profile("emulator")
+@Component
+class SamplingEngine {
+
+    enum Stage {
+        QUEUED,
+        RUNNING,
+        DONE,
+        LOST,
+        ERRORED
+    }
+
+    static final class Request {
+        final String id;
+        final String idempotencyKey;
+        final int maxTokens;
+        final int numSamples;
+        final long decodeNanos;
+        final long submittedNanos;
+        long ticket;
+        Stage stage = Stage.QUEUED;
+        long startedNanos;
+        long lastPollNanos;
+        long retrievedNanos;
+        final List<Map<String, Object>> sent = new ArrayList<>();
+
+        Request(String id, String idempotencyKey, int maxTokens, int numSamples, long decodeNanos, long now) {
+            this.id = id;
+            this.idempotencyKey = idempotencyKey;
+            this.maxTokens = maxTokens;
+            this.numSamples = numSamples;
+            this.decodeNanos = decodeNanos;
+            this.submittedNanos = now;
+        }
+    }
+
+    /** What a poll found. */
+    sealed interface Poll {
+        record Unknown() implements Poll {}
+
+        record Lost() implements Poll {}
+
+        record Gone() implements Poll {}
+
+        record Pending(QueueSnapshot snapshot) implements Poll {}
+
+        record Done(Map<String, Object> result) implements Poll {}
+    }
+
+    private final EmulatorProperties properties;
+    private final Map<String, Request> byId = new HashMap<>();
+    private final Map<String, String> latestByKey = new HashMap<>();
+    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private final ScheduledExecutorService decoders = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("emulator-decoder").daemon().factory());
+    private EmulatorStats stats = new EmulatorStats();
+    private int running;
+    private long nextTicket;
+    private Double emaExecS;
+
+    SamplingEngine(EmulatorProperties properties) {
+        this.properties = properties;
+    }
+
+    static String requestId(String samplingSessionId, long seqId) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((samplingSessionId + "\u0000" + seqId).getBytes(StandardCharsets.UTF_8));
+            return "req-" + HexFormat.of().formatHex(digest, 0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    synchronized int inFlight() {
+        return queue.size() + running;
+    }
+
+    synchronized void rejectedByBackpressure() {
+        stats.rejectedBackpressure++;
+    }
+
+    /** Accepts a sample request; a re-send of a known (session, seq_id) gets the same request. */
+    synchronized Request submit(
+            String samplingSessionId, long seqId, String idempotencyKey, int maxTokens, int numSamples, long tokens) {
+        long now = System.nanoTime();
+        stats.accepted(now, tokens);
+        String id = requestId(samplingSessionId, seqId);
+        Request known = byId.get(id);
+        if (known != null) {
+            stats.resubmissions++;
+            if (known.stage == Stage.LOST) {
+                known.stage = Stage.QUEUED;
+                enqueue(known);
+            }
+            return known;
+        }
+        long decodeNanos = (long) ((double) maxTokens * numSamples / properties.tokensPerSecond() * 1e9);
+        Request r = new Request(id, idempotencyKey, maxTokens, numSamples, decodeNanos, now);
+        if (idempotencyKey != null) {
+            String earlier = latestByKey.put(idempotencyKey, id);
+            Stage earlierStage = earlier == null ? null : byId.get(earlier).stage;
+            // The same work started twice: an earlier request under this key is still alive.
+            if (earlierStage != null && earlierStage != Stage.LOST && earlierStage != Stage.ERRORED) {
+                stats.duplicateSubmissions++;
+            }
+        }
+        stats.distinctRequests++;
+        byId.put(id, r);
+        if (ThreadLocalRandom.current().nextDouble() < properties.faults().lostRate()) {
+            r.stage = Stage.LOST;
+        } else {
+            enqueue(r);
+        }
+        return r;
+    }
+
+    private void enqueue(Request r) {
+        r.ticket = nextTicket++;
+        queue.addLast(r);
+        startWork();
+    }
+
+    private void startWork() {
+        while (running < properties.workers() && !queue.isEmpty()) {
+            Request r = queue.pollFirst();
+            r.stage = Stage.RUNNING;
+            r.startedNanos = System.nanoTime();
+            running++;
+            if (emaExecS == null) {
+                emaExecS = r.decodeNanos / 1e9;
+            }
+            decoders.schedule(() -> finish(r), r.decodeNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    private synchronized void finish(Request r) {
+        if (r.stage != Stage.RUNNING) {
+            return;
+        }
+        r.stage = Stage.DONE;
+        running--;
+        double exec = (System.nanoTime() - r.startedNanos) / 1e9;
+        emaExecS = 0.8 * emaExecS + 0.2 * exec;
+        stats.completed++;
+        startWork();
+    }
+
+    synchronized Poll poll(String id) {
+        long now = System.nanoTime();
+        Request r = byId.get(id);
+        if (r == null) {
+            return new Poll.Unknown();
+        }
+        boolean tooSoon = r.lastPollNanos != 0
+                && now - r.lastPollNanos < properties.minPollInterval().toNanos();
+        r.lastPollNanos = now;
+        return switch (r.stage) {
+            case LOST -> new Poll.Lost();
+            case ERRORED -> new Poll.Unknown();
+            case DONE -> {
+                if (r.retrievedNanos != 0
+                        && now - r.retrievedNanos > properties.resultGrace().toNanos()) {
+                    yield new Poll.Gone();
+                }
+                if (tooSoon && r.retrievedNanos == 0) {
+                    yield pending(r, now);
+                }
+                if (r.retrievedNanos == 0) {
+                    r.retrievedNanos = now;
+                }
+                yield new Poll.Done(result(r));
+            }
+            case QUEUED, RUNNING -> pending(r, now);
+        };
+    }
+
+    private Poll pending(Request r, long now) {
+        QueueSnapshot s = snapshot(r, now);
+        Map<String, Object> record = new LinkedHashMap<>();
+        record.put("body", s.body());
+        record.put("headers", s.headers());
+        if (r.sent.size() < 1000) {
+            r.sent.add(record);
+        }
+        return new Poll.Pending(s);
+    }
+
+    private QueueSnapshot snapshot(Request r, long now) {
+        double queuedFor = ((r.stage == Stage.QUEUED ? now : r.startedNanos) - r.submittedNanos) / 1e9;
+        if (r.stage == Stage.QUEUED || r.stage == Stage.DONE && r.startedNanos == 0) {
+            int position = (int) (r.ticket - queue.peekFirst().ticket);
+            int depth = queue.size();
+            double eta = (position + 1) * (emaExecS == null ? r.decodeNanos / 1e9 : emaExecS) / properties.workers();
+            return new QueueSnapshot(
+                    r.id,
+                    "queued",
+                    "active",
+                    "queue_backlog",
+                    position,
+                    depth,
+                    round(eta),
+                    null,
+                    QueueSnapshot.retryAfter(eta, depth),
+                    round(queuedFor),
+                    null,
+                    null);
+        }
+        double runningFor = ((r.stage == Stage.DONE ? r.startedNanos + r.decodeNanos : now) - r.startedNanos) / 1e9;
+        double fraction = r.decodeNanos == 0 ? 1 : Math.min(1, runningFor * 1e9 / r.decodeNanos);
+        long total = (long) r.maxTokens * r.numSamples;
+        Map<String, Object> progress = new LinkedHashMap<>();
+        progress.put("tokens_generated", (long) (fraction * total));
+        progress.put("max_tokens", total);
+        double remaining = Math.max(0, (r.decodeNanos / 1e9) - runningFor);
+        String status = fraction < 0.1 ? "prefill" : "decode";
+        return new QueueSnapshot(
+                r.id,
+                status,
+                "active",
+                null,
+                null,
+                queue.size(),
+                round(remaining),
+                progress,
+                QueueSnapshot.retryAfter(remaining, null),
+                round(queuedFor),
+                round(runningFor),
+                0.0);
+    }
+
+    private static double round(double seconds) {
+        return Math.round(seconds * 1000) / 1000.0;
+    }
+
+    private static Map<String, Object> result(Request r) {
+        List<Map<String, Object>> sequences = new ArrayList<>();
+        for (int s = 0; s < r.numSamples; s++) {
+            int length = Math.min(r.maxTokens, 1024);
+            List<Integer> tokens = new ArrayList<>(length);
+            List<Double> logprobs = new ArrayList<>(length);
+            long seed = r.id.hashCode() * 31L + s;
+            for (int i = 0; i < length; i++) {
+                seed = seed * 6364136223846793005L + 1442695040888963407L;
+                tokens.add((int) ((seed >>> 33) % 50_000));
+                logprobs.add(-((seed >>> 40) % 1000) / 1000.0);
+            }
+            Map<String, Object> seq = new LinkedHashMap<>();
+            seq.put("tokens", tokens);
+            seq.put("logprobs", logprobs);
+            seq.put("stop_reason", "length");
+            sequences.add(seq);
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", "sample");
+        body.put("sequences", sequences);
+        body.put("request_id", r.id);
+        return body;
+    }
+
+    /** Marks a request as ended the way a forced answer said (error body or 410). */
+    synchronized void markEnded(String id, Stage stage) {
+        Request r = byId.get(id);
+        if (r == null) {
+            return;
+        }
+        if (r.stage == Stage.RUNNING) {
+            running--;
+        }
+        queue.remove(r);
+        r.stage = stage;
+        startWork();
+    }
+
+    synchronized Map<String, Object> describe(String id) {
+        Request r = byId.get(id);
+        if (r == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("request_id", r.id);
+        m.put("stage", r.stage.name().toLowerCase());
+        m.put("idempotency_key", r.idempotencyKey);
+        m.put("sent", List.copyOf(r.sent));
+        return m;
+    }
+
+    synchronized Map<String, Object> stats() {
+        return stats.view(inFlight());
+    }
+
+    /** Forgets everything: for tests that share one emulator. */
+    synchronized void reset() {
+        byId.values().forEach(r -> r.stage = Stage.ERRORED); // decodes still scheduled then end quietly
+        byId.clear();
+        latestByKey.clear();
+        queue.clear();
+        running = 0;
+        emaExecS = null;
+        stats = new EmulatorStats();
+    }
+
+    @PreDestroy
+    void stop() {
+        decoders.shutdownNow();
+    }
+}

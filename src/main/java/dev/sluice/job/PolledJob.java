@@ -1,0 +1,23 @@
+package dev.sluice.job;
+
+/**
+ * A submitted job whose poll this node has leased: what the poller needs to ask the upstream, and
+ * the fence for writing what it heard.
+ */
+public record PolledJob(
+        long id,
+        String upstream,
+        String upstreamRequestId,
+        int attempt,
+        int maxAttempts,
+        int pollErrors,
+        String leaseOwner) {
+
+    public Fence fence() {
+        return new Fence(id, leaseOwner, attempt);
+    }
+
+    public boolean isLastAttempt() {
+        return attempt >= maxAttempts;
+    }
+}
