@@ -35,8 +35,16 @@ public final class Api {
         this.base = "http://127.0.0.1:" + port;
     }
 
-    public Answer get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).GET().build());
+    public Answer get(String path, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    public JsonNode json(String text) {
+        return JSON.readTree(text);
     }
 
     public Answer delete(String path) {

@@ -1,18 +1,29 @@
 package dev.sluice;
 
+import dev.sluice.emulator.EmulatorApplication;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.SpringApplication;
 
 /**
- * Runs Sluice with the database the tests would use ({@code ./mvnw spring-boot:test-run}): a
- * Testcontainers PostgreSQL where a Docker engine answers, else the local server's {@code sluice}
- * database, else one message saying what to do.
+ * Runs Sluice for trying it out ({@code ./mvnw spring-boot:test-run}): with the database the tests
+ * would use (a Testcontainers PostgreSQL where a Docker engine answers, else the local server's
+ * {@code sluice} database, else one message saying what to do), and the shipped Tinker emulator on
+ * port 8090 as the default upstream {@code emulator}, so it runs end to end with no credentials.
  */
 public class TestSluiceApplication {
 
     public static void main(String[] args) {
         TestDatabaseConfiguration.localDatabase = "sluice";
+        String port = System.getProperty("sluice.emulator.port", "8090");
+        EmulatorApplication.run("--server.port=" + port, "--spring.main.banner-mode=off");
+        List<String> all = new ArrayList<>(List.of(
+                "--sluice.upstreams.emulator.protocol=tinker",
+                "--sluice.upstreams.emulator.base-url=http://127.0.0.1:" + port,
+                "--sluice.default-upstream=emulator"));
+        all.addAll(List.of(args));
         SpringApplication.from(SluiceApplication::main)
                 .with(TestDatabaseConfiguration.class)
-                .run(args);
+                .run(all.toArray(String[]::new));
     }
 }

@@ -269,7 +269,7 @@ class JobRepositoryClaimTest {
         long id = insert(Priority.HIGH);
         ClaimedJob claimed = claim(1).getFirst();
 
-        assertThat(jobs.requeue(claimed.fence(), now.plusSeconds(5), false, "HTTP 429: slow down", now))
+        assertThat(jobs.requeue(claimed.fence(), now.plusSeconds(5), false, false, "HTTP 429: slow down", now))
                 .isTrue();
 
         Job row = jobs.findById(id).orElseThrow();
@@ -283,7 +283,7 @@ class JobRepositoryClaimTest {
     @Test
     void requeueCountingKeepsTheAttemptUsed() {
         long id = insert(Priority.HIGH);
-        jobs.requeue(claim(1).getFirst().fence(), now, true, "HTTP 503", now);
+        jobs.requeue(claim(1).getFirst().fence(), now, true, false, "HTTP 503", now);
 
         ClaimedJob again = claim(1).getFirst();
 
