@@ -81,14 +81,17 @@ public interface JobCommands {
 
     Map<Priority, Long> countQueuedByPriority();
 
-    /** Queued jobs per upstream. */
-    Map<String, Long> countQueuedByUpstream();
+    /** Queued jobs per upstream and priority. */
+    Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority();
 
     /**
-     * How many queued jobs of the upstream are claimed before this one: those of a higher priority,
-     * and older ones of the same priority.
+     * Queued jobs of one upstream and priority on one side of {@code jobId} (older when
+     * {@code before}, else this one and newer), counted up to {@code cap} at most.
      */
-    long countQueuedAhead(String upstream, Priority priority, long jobId);
+    long countQueuedBeside(String upstream, Priority priority, long jobId, boolean before, int cap);
+
+    /** The oldest and newest queued ids of one upstream and priority, or null when there are none. */
+    long[] queuedIdRange(String upstream, Priority priority);
 
     /** The newest snapshot the upstream gave for the job, if any. */
     Optional<LastSnapshot> lastUpstreamSnapshot(long jobId);

@@ -446,27 +446,45 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
-    public Map<String, Long> countQueuedByUpstream() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        jdbc.sql("SELECT upstream, count(*) AS n FROM job WHERE state = 'queued' GROUP BY upstream")
+    public Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority() {
+        // A full index-only count over job_claim_idx: callers cache it (WaitEstimator).
+        Map<String, Map<Priority, Long>> counts = new LinkedHashMap<>();
+        jdbc.sql("SELECT upstream, priority, count(*) AS n FROM job WHERE state = 'queued' GROUP BY upstream, priority")
                 .query(rs -> {
-                    counts.put(rs.getString("upstream"), rs.getLong("n"));
+                    counts.computeIfAbsent(rs.getString("upstream"), u -> new EnumMap<>(Priority.class))
+                            .put(Priority.ofRank(rs.getShort("priority")), rs.getLong("n"));
                 });
         return counts;
     }
 
     @Override
-    public long countQueuedAhead(String upstream, Priority priority, long jobId) {
-        // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued'; the row comparison
-        // makes it one range scan of exactly the entries ahead. Locks nothing.
+    public long countQueuedBeside(String upstream, Priority priority, long jobId, boolean before, int cap) {
+        // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued'; reads at most `cap`
+        // entries next to the job, so the cost is bounded however deep the queue is. Locks nothing.
+        String side = before ? "id < :id" : "id >= :id";
         return jdbc.sql("""
-                SELECT count(*) FROM job
-                WHERE state = 'queued' AND upstream = :upstream AND (priority, id) < (:priority, :id)
-                """)
+                SELECT count(*) FROM (
+                    SELECT 1 FROM job
+                    WHERE state = 'queued' AND upstream = :upstream AND priority = :priority AND %s
+                    LIMIT :cap) beside
+                """.formatted(side))
                 .param("upstream", upstream)
                 .param("priority", priority.rank())
                 .param("id", jobId)
+                .param("cap", cap)
                 .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public long[] queuedIdRange(String upstream, Priority priority) {
+        // Two probes of job_claim_idx: its first and last entry for (upstream, priority).
+        return jdbc.sql("""
+                SELECT min(id), max(id) FROM job WHERE state = 'queued' AND upstream = :upstream AND priority = :priority
+                """)
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
+                .query((rs, n) -> rs.getObject(1) == null ? null : new long[] {rs.getLong(1), rs.getLong(2)})
                 .single();
     }
 
