@@ -171,11 +171,10 @@ class TinkerFlowTest {
         List<Long> ids = List.of(enqueue("mint", 10), enqueue("mint", 10), enqueue("mint", 10));
         ids.forEach(id -> awaitState(id, "succeeded"));
 
-        assertThat(jdbc.sql("SELECT count(*) FROM tinker_session")
-                        .query(Long.class)
-                        .single())
-                .isEqualTo(1);
-        String sampling = jdbc.sql("SELECT sampling_session_id FROM tinker_session")
+        // One session per upstream and model, made by whichever test first needed it, and reused since.
+        String sampling = jdbc.sql(
+                        "SELECT sampling_session_id FROM tinker_session WHERE upstream = 'mint' AND base_model = ?")
+                .param("Qwen/Qwen3-8B")
                 .query(String.class)
                 .single();
         assertThat(jdbc.sql("SELECT DISTINCT upstream_session FROM job")
@@ -259,6 +258,53 @@ class TinkerFlowTest {
         Instant first = ((java.sql.Timestamp) errors.get(0).get("observed_at")).toInstant();
         Instant second = ((java.sql.Timestamp) errors.get(1).get("observed_at")).toInstant();
         assertThat(Duration.between(first, second)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+    }
+
+    @Test
+    void aJobThatKeepsFailingEndsFailedWithItsLastErrorAndEveryAttemptInTheHistory() {
+        for (int i = 0; i < 2; i++) {
+            force("retrieve_future", 200, "{\"error\":\"server fault " + i + "\",\"category\":\"server\"}");
+        }
+        String body = sample(10).replaceFirst("\\{", "{\"upstream\":\"mint\",\"max_attempts\":2,");
+        long id = api.postJson("/api/v1/jobs", body).json().get("id").asLong();
+
+        JsonNode failed = awaitState(id, "failed");
+
+        assertThat(failed.get("attempts").asInt()).isEqualTo(2);
+        assertThat(failed.get("error").asString()).contains("server fault 1").contains("attempt 2 of 2");
+        assertThat(history(id).stream()
+                        .map(r -> String.valueOf(r.get("detail")))
+                        .filter(d -> d.contains("server fault")))
+                .hasSize(2);
+        assertThat(history(id).stream()
+                        .filter(r -> "claimed".equals(r.get("state")))
+                        .map(r -> r.get("attempt")))
+                .containsExactly(1, 2);
+    }
+
+    @Test
+    void aTryAgainAnswerWith200IsAPendingSnapshot() {
+        force("retrieve_future", 200, """
+                {"type":"try_again","request_id":"x","status":"waiting","queue_state":"paused_capacity",
+                 "queue_state_reason":"some_new_reason","queue_position":7,"queue_depth":9,
+                 "estimated_wait_s":1.5,"progress":{"custom":true},"retry_after_s":1}""".replace("\n", ""));
+        long id = enqueue("mint", 10);
+
+        awaitState(id, "succeeded");
+
+        Map<String, Object> snapshot = history(id).stream()
+                .filter(r -> Integer.valueOf(200).equals(r.get("http_status")))
+                .findFirst()
+                .orElseThrow();
+        // Unknown strings are stored as they came.
+        assertThat(snapshot.get("status")).isEqualTo("waiting");
+        assertThat(snapshot.get("queue_state")).isEqualTo("paused_capacity");
+        assertThat(snapshot.get("queue_state_reason")).isEqualTo("some_new_reason");
+        assertThat(snapshot.get("queue_position")).isEqualTo(7);
+        assertThat(api.json(String.valueOf(snapshot.get("progress")))
+                        .get("custom")
+                        .asBoolean())
+                .isTrue();
     }
 
     @Test
