@@ -60,11 +60,23 @@ public class JobDispatcher {
      * (priority) order.
      */
     void dispatch(ClaimedJob job) {
+        // The session is resolved here, on the claimer's thread, so that nothing slow stands
+        // between a job's rate-limit permit and its POST: making a session the first time holds
+        // back this upstream's next claims, instead of letting claimed jobs pile up behind it and
+        // then go out together, a burst over the limit. Once made, it is a cache read.
+        String session = null;
+        UpstreamException sessionFailure = null;
+        try {
+            session = upstreams.get(job.upstream()).sessionFor(job);
+        } catch (UpstreamException e) {
+            sessionFailure = e;
+        }
         Duration tokenWait = gates.get(job.upstream()).reserveTokens(job.tokenCount());
+        Prepared prepared = new Prepared(session, sessionFailure, tokenWait);
         sending.incrementAndGet();
         senders.execute(() -> {
             try {
-                send(job, tokenWait);
+                send(job, prepared);
             } catch (RuntimeException e) {
                 // The loop boundary: a database or programming error. The job keeps its lease,
                 // which expires and is rescued.
@@ -77,10 +89,14 @@ public class JobDispatcher {
         });
     }
 
-    private void send(ClaimedJob job, Duration tokenWait) {
+    /** What the claimer's thread settled for a job before handing it over. */
+    private record Prepared(String session, UpstreamException sessionFailure, Duration tokenWait) {}
+
+    private void send(ClaimedJob job, Prepared prepared) {
         UpstreamGate gate = gates.get(job.upstream());
         Upstream upstream = upstreams.get(job.upstream());
         Fence fence = job.fence();
+        Duration tokenWait = prepared.tokenWait();
         if (tokenWait == null) {
             String why = "token budget could not cover " + job.tokenCount() + " tokens within the wait limit";
             jobs.requeue(fence, clock.instant(), false, false, why, clock.instant());
@@ -90,23 +106,21 @@ public class JobDispatcher {
             sleep(tokenWait);
         }
         try {
-            SubmitKey key = job.submitKey();
-            if (key == null) {
-                String session = upstream.sessionFor(job);
-                if (session != null) {
-                    // Persisted before the POST: any re-send of this request re-uses it.
-                    key = jobs.assignSubmitKey(fence, session).orElse(null);
-                    if (key == null) {
-                        return; // fenced out: cancelled or rescued meanwhile
-                    }
-                }
+            if (prepared.sessionFailure() != null) {
+                throw prepared.sessionFailure();
             }
+            SubmitKey key = prepared.session() == null ? null : job.submitKey(prepared.session());
             Instant sentAt = clock.instant();
             switch (upstream.submit(job, key)) {
                 case Submission.Completed c -> jobs.markSucceeded(fence, c.resultJson(), sentAt, clock.instant());
                 case Submission.Accepted a ->
                     jobs.markSubmitted(
-                            fence, a.requestId(), sentAt, clock.instant().plus(a.pollAfter()), clock.instant());
+                            fence,
+                            a.requestId(),
+                            prepared.session(),
+                            sentAt,
+                            clock.instant().plus(a.pollAfter()),
+                            clock.instant());
             }
         } catch (UpstreamException.RateLimited e) {
             gate.drain();

@@ -11,15 +11,18 @@ import java.util.concurrent.Semaphore;
  * What may be sent to one upstream now: a request limiter (one permit per job), a token limiter
  * ({@code token_count} permits per job) and an in-flight cap. A limit of 0 means none.
  *
- * <p>A per-minute limit is spread evenly: the refresh period is as short as possible (about
- * 100 ms, longer for limits under 600/min) and holds limit/minute * period permits, so 600 per
- * minute is one job per 100 ms and never a burst of 600. Unused permits do not pile up beyond one
- * period.
+ * <p>A per-minute limit is spread evenly: each refresh period holds at most a twentieth of a
+ * second's worth of permits (at least one), so 600 per minute is one job per 100 ms, never a
+ * burst of 600, and any 1-second window holds at most the rate plus about 5% (one period's
+ * permits). Measured on 2026-11-23 (2 cores): at 1,500/min the emulator saw 33 requests in its
+ * busiest second with 3 permits per 120 ms, 28 with 2 per 80 ms, against 25 configured; hence
+ * the finer periods. Unused
+ * permits do not pile up beyond one period.
  */
 public final class UpstreamGate {
 
-    /** The smallest refresh period used: fine enough to be smooth, coarse enough to be cheap. */
-    private static final long MIN_PERIOD_NANOS = Duration.ofMillis(100).toNanos();
+    /** A period holds at most this much time's worth of permits: the largest burst. */
+    private static final long BURST_NANOS = Duration.ofMillis(50).toNanos();
 
     private final String upstream;
     private final long requestsPerMinute;
@@ -53,8 +56,8 @@ public final class UpstreamGate {
 
     static RateLimiterConfig config(long perMinute, Duration timeout) {
         long minute = Duration.ofMinutes(1).toNanos();
-        // permits per period p and period T with p / T = perMinute / minute, T >= MIN_PERIOD.
-        long permits = Math.max(1, Math.ceilDiv(perMinute * MIN_PERIOD_NANOS, minute));
+        // permits per period p and period T with p / T = perMinute / minute, p <= rate / 20 s.
+        long permits = Math.max(1, perMinute * BURST_NANOS / minute);
         long period = Math.ceilDiv(minute * permits, perMinute);
         return RateLimiterConfig.custom()
                 .limitForPeriod((int) Math.min(permits, Integer.MAX_VALUE))

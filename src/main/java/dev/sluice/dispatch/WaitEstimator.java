@@ -18,10 +18,10 @@ import org.springframework.stereotype.Component;
  * once the upstream has it. Reads only; never writes.
  *
  * <p>A position is exact when fewer than 5,000 jobs of its priority are ahead of it or behind
- * it (two bounded index reads); deeper in a longer queue it is placed by id between the oldest and
- * newest queued ids, and {@code queue_state_reason} says {@code queue_position_estimated}. Jobs of
- * higher priorities ahead come from counts at most 2 s old. So a lookup reads at most about
- * 10,000 index entries however long the queue.
+ * it, and fewer than 5,000 of higher priorities wait (bounded index reads); deeper in a longer
+ * queue it is placed by id between the oldest and newest queued ids ({@code queue_state_reason}
+ * says {@code queue_position_estimated}), and higher priorities are counted from counts at most
+ * 2 s old. So a lookup reads at most about 15,000 index entries however long the queue.
  */
 @Component
 public class WaitEstimator {
@@ -71,10 +71,16 @@ public class WaitEstimator {
 
     private Wait waitingHere(Job job, Instant now, LastSnapshot last) {
         Map<Priority, Long> counts = counts(job.upstream());
-        long higher = counts.entrySet().stream()
-                .filter(e -> e.getKey().rank() < job.priority().rank())
-                .mapToLong(Map.Entry::getValue)
-                .sum();
+        long higher =
+                job.priority() == Priority.HIGH ? 0 : jobs.countQueuedHigher(job.upstream(), job.priority(), EXACT);
+        if (higher >= EXACT) {
+            higher = Math.max(
+                    EXACT,
+                    counts.entrySet().stream()
+                            .filter(e -> e.getKey().rank() < job.priority().rank())
+                            .mapToLong(Map.Entry::getValue)
+                            .sum());
+        }
         boolean estimated = false;
         long same = jobs.countQueuedBeside(job.upstream(), job.priority(), job.id(), true, EXACT);
         if (same >= EXACT) {

@@ -20,9 +20,9 @@ public record ClaimedJob(
         Long upstreamSeqId,
         String leaseOwner) {
 
-    /** The key this job's current request was first sent with, or null if it has none yet. */
-    public SubmitKey submitKey() {
-        return upstreamSeqId == null ? null : new SubmitKey(upstreamSession, upstreamSeqId);
+    /** The key of this job's current request in {@code session}: its seq_id, drawn at the claim. */
+    public SubmitKey submitKey(String session) {
+        return new SubmitKey(session, upstreamSeqId);
     }
 
     public Fence fence() {

@@ -1,6 +1,5 @@
 package dev.sluice.job;
 
-import dev.sluice.upstream.SubmitKey;
 import dev.sluice.upstream.UpstreamSnapshot;
 import java.io.InputStream;
 import java.time.Instant;
@@ -24,7 +23,8 @@ public interface JobCommands {
 
     /**
      * Claims up to {@code limit} queued jobs of one upstream, highest priority first and oldest
-     * first within a priority, leasing them to {@code owner}. Returns them in that order.
+     * first within a priority, leasing them to {@code owner}, and gives each a seq_id unless its
+     * current request already has one. Returns them in that order.
      */
     List<ClaimedJob> claimNextBatch(String upstream, int limit, String owner, Instant now, Instant leaseUntil);
 
@@ -35,7 +35,8 @@ public interface JobCommands {
     boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now);
 
     /** claimed -> submitted: the upstream queued it under {@code requestId}; poll it at {@code nextPollAt}. */
-    boolean markSubmitted(Fence fence, String requestId, Instant submittedAt, Instant nextPollAt, Instant now);
+    boolean markSubmitted(
+            Fence fence, String requestId, String session, Instant submittedAt, Instant nextPollAt, Instant now);
 
     /** claimed -> failed, for good, with the error. */
     boolean markFailed(Fence fence, String error, Instant now);
@@ -48,12 +49,6 @@ public interface JobCommands {
      * re-uses it and the upstream recognises the same request.
      */
     boolean requeue(Fence fence, Instant runAfter, boolean countAttempt, boolean newRequest, String error, Instant now);
-
-    /**
-     * Gives a claimed job without a submit key one: {@code session} and the next seq_id, written
-     * before the first POST so every re-send of this request re-uses them. Empty when fenced out.
-     */
-    Optional<SubmitKey> assignSubmitKey(Fence fence, String session);
 
     /**
      * Leases up to {@code limit} submitted jobs whose poll is due (soonest first) to {@code owner}.
@@ -89,6 +84,9 @@ public interface JobCommands {
      * {@code before}, else this one and newer), counted up to {@code cap} at most.
      */
     long countQueuedBeside(String upstream, Priority priority, long jobId, boolean before, int cap);
+
+    /** Queued jobs of the upstream with a higher priority than {@code priority}, up to {@code cap}. */
+    long countQueuedHigher(String upstream, Priority priority, int cap);
 
     /** The oldest and newest queued ids of one upstream and priority, or null when there are none. */
     long[] queuedIdRange(String upstream, Priority priority);

@@ -1,6 +1,5 @@
 package dev.sluice.job;
 
-import dev.sluice.upstream.SubmitKey;
 import dev.sluice.upstream.UpstreamSnapshot;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,6 +102,8 @@ class JobCommandsImpl implements JobCommands {
         // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued', read in order and
         // stopped after `limit` rows; run_after is filtered on the heap row. Under READ COMMITTED
         // a row another transaction claimed and committed is re-checked and skipped.
+        // The request's seq_id is drawn here, so it is committed before anything is sent and any
+        // re-send of the same request (timeout, crash, 410) re-uses it.
         List<ClaimedJob> claimed = new ArrayList<>(jdbc.sql("""
                 WITH next AS (
                     SELECT id FROM job
@@ -113,7 +114,8 @@ class JobCommandsImpl implements JobCommands {
                 claimed AS (
                     UPDATE job j
                     SET state = 'claimed', attempts = j.attempts + 1, lease_owner = :owner,
-                        lease_expires_at = :leaseUntil, claimed_at = coalesce(j.claimed_at, :now)
+                        lease_expires_at = :leaseUntil, claimed_at = coalesce(j.claimed_at, :now),
+                        upstream_seq_id = coalesce(j.upstream_seq_id, nextval('upstream_seq_id'))
                     FROM next WHERE j.id = next.id
                     RETURNING j.id, j.upstream, j.endpoint, j.payload::text AS payload, j.token_count,
                               j.priority, j.attempts, j.max_attempts, j.idempotency_key,
@@ -174,14 +176,23 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
-    public boolean markSubmitted(Fence fence, String requestId, Instant submittedAt, Instant nextPollAt, Instant now) {
+    public boolean markSubmitted(
+            Fence fence, String requestId, String session, Instant submittedAt, Instant nextPollAt, Instant now) {
         return moveFenced(
                 fence,
                 JobState.SUBMITTED,
                 """
-                upstream_request_id = :requestId, submitted_at = :submittedAt, next_poll_at = :nextPollAt,
-                poll_errors = 0""",
-                Map.of("requestId", requestId, "submittedAt", ts(submittedAt), "nextPollAt", ts(nextPollAt)),
+                upstream_request_id = :requestId, upstream_session = :session, submitted_at = :submittedAt,
+                next_poll_at = :nextPollAt, poll_errors = 0""",
+                params(
+                        "requestId",
+                        requestId,
+                        "session",
+                        session,
+                        "submittedAt",
+                        ts(submittedAt),
+                        "nextPollAt",
+                        ts(nextPollAt)),
                 "upstream request id " + requestId,
                 now);
     }
@@ -205,23 +216,6 @@ class JobCommandsImpl implements JobCommands {
                 + (newRequest ? ", upstream_session = NULL, upstream_seq_id = NULL" : "");
         return moveFenced(
                 fence, JobState.QUEUED, assignments, Map.of("runAfter", ts(runAfter), "error", error), error, now);
-    }
-
-    @Override
-    public Optional<SubmitKey> assignSubmitKey(Fence fence, String session) {
-        // Locks the one row by primary key; the seq_id comes from a sequence, never reused.
-        return jdbc.sql("""
-                UPDATE job SET upstream_session = :session, upstream_seq_id = nextval('upstream_seq_id')
-                WHERE id = :id AND state = 'claimed' AND lease_owner = :owner AND attempts = :attempt
-                      AND upstream_seq_id IS NULL
-                RETURNING upstream_session, upstream_seq_id
-                """)
-                .param("session", session)
-                .param("id", fence.jobId())
-                .param("owner", fence.leaseOwner())
-                .param("attempt", fence.attempt())
-                .query((rs, n) -> new SubmitKey(rs.getString(1), rs.getLong(2)))
-                .optional();
     }
 
     @Override
@@ -471,6 +465,22 @@ class JobCommandsImpl implements JobCommands {
                 .param("upstream", upstream)
                 .param("priority", priority.rank())
                 .param("id", jobId)
+                .param("cap", cap)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public long countQueuedHigher(String upstream, Priority priority, int cap) {
+        // Index: job_claim_idx, the entries before (upstream, priority); at most `cap` of them.
+        return jdbc.sql("""
+                SELECT count(*) FROM (
+                    SELECT 1 FROM job
+                    WHERE state = 'queued' AND upstream = :upstream AND priority < :priority
+                    LIMIT :cap) higher
+                """)
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
                 .param("cap", cap)
                 .query(Long.class)
                 .single();

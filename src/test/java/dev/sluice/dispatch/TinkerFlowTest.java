@@ -340,7 +340,7 @@ class TinkerFlowTest {
         assertThat(claimed).extracting(ClaimedJob::id).containsExactly(id);
         ClaimedJob job = claimed.getFirst();
         Upstream mint = upstreams.get("mint");
-        SubmitKey key = jobs.assignSubmitKey(job.fence(), mint.sessionFor(job)).orElseThrow();
+        SubmitKey key = job.submitKey(mint.sessionFor(job));
         Submission accepted = mint.submit(job, key);
         assertThat(accepted).isInstanceOf(Submission.Accepted.class);
         // ... and the node dies here, before it can write "submitted". Its lease expires:

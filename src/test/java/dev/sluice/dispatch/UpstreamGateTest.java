@@ -16,8 +16,8 @@ class UpstreamGateTest {
         assertThat(six100.getLimitRefreshPeriod()).isEqualTo(Duration.ofMillis(100));
 
         RateLimiterConfig twelveK = UpstreamGate.config(12_000, Duration.ZERO);
-        assertThat(twelveK.getLimitForPeriod()).isEqualTo(20);
-        assertThat(twelveK.getLimitRefreshPeriod()).isEqualTo(Duration.ofMillis(100));
+        assertThat(twelveK.getLimitForPeriod()).isEqualTo(10);
+        assertThat(twelveK.getLimitRefreshPeriod()).isEqualTo(Duration.ofMillis(50));
 
         RateLimiterConfig thirty = UpstreamGate.config(30, Duration.ZERO);
         assertThat(thirty.getLimitForPeriod()).isEqualTo(1);
@@ -56,13 +56,13 @@ class UpstreamGateTest {
 
         int taken = gate.takeRequestPermits(1000);
 
-        assertThat(taken).isBetween(1, 20);
-        assertThat(gate.untilNextRequestPermit()).isLessThanOrEqualTo(Duration.ofMillis(100));
+        assertThat(taken).isBetween(1, 10);
+        assertThat(gate.untilNextRequestPermit()).isLessThanOrEqualTo(Duration.ofMillis(50));
     }
 
     @Test
     void reservesTokensAheadAndRefusesWhatCannotBeCoveredInTime() {
-        // 6000 tokens/min = 10 tokens per 100 ms; the wait limit is 1 s, about 100 tokens.
+        // 6000 tokens/min = 5 tokens per 50 ms; the wait limit is 1 s, about 100 tokens.
         UpstreamGate gate = new UpstreamGate("u", 0, 6000, 0, Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
 
         Duration first = gate.reserveTokens(50);
