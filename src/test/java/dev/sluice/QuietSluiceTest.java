@@ -19,6 +19,7 @@ import org.springframework.test.context.TestPropertySource;
             "sluice.upstreams.other.protocol=noop",
             "sluice.api.max-job-size=64KB",
             "sluice.api.max-batch-size=32MB",
-            "sluice.api.max-reported-errors=5"
+            "sluice.api.max-reported-errors=5",
+            "sluice.callbacks.secret=test-secret"
         })
 public @interface QuietSluiceTest {}

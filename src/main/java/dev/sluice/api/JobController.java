@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import dev.sluice.callback.CallbackRepository;
 import dev.sluice.dispatch.WaitEstimator;
 import dev.sluice.history.JobStatusHistoryRepository;
 import dev.sluice.job.InvalidJobException;
@@ -41,6 +42,7 @@ class JobController {
     private final ApiProperties properties;
     private final ObjectMapper json;
     private final WaitEstimator waits;
+    private final CallbackRepository callbacks;
 
     JobController(
             JobService jobs,
@@ -48,13 +50,15 @@ class JobController {
             JobStatusHistoryRepository history,
             ApiProperties properties,
             ObjectMapper json,
-            WaitEstimator waits) {
+            WaitEstimator waits,
+            CallbackRepository callbacks) {
         this.jobs = jobs;
         this.parser = parser;
         this.history = history;
         this.properties = properties;
         this.json = json;
         this.waits = waits;
+        this.callbacks = callbacks;
     }
 
     /** 201 with the new job, or 200 with the job an earlier request with the same key made. */
@@ -115,6 +119,15 @@ class JobController {
             answer.header("X-Queue-Status", wait.status());
         }
         return answer.body(WaitView.of(job, wait));
+    }
+
+    /** The job's completion callbacks, each with every delivery attempt. */
+    @GetMapping("/{id}/callbacks")
+    Map<String, Object> callbacks(@PathVariable long id) {
+        if (jobs.find(id).isEmpty()) {
+            throw new JobNotFoundException(id);
+        }
+        return Map.of("job_id", id, "callbacks", callbacks.findByJob(id));
     }
 
     /** Re-queues a failed job with a fresh set of attempts; 409 when the job is not failed. */

@@ -8,9 +8,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * a random time between half and all of min(max, base * 2^(n-1)), so that jobs that failed
  * together do not all come back together.
  */
-record Backoff(Duration base, Duration max) {
+public record Backoff(Duration base, Duration max) {
 
-    Duration before(int failedAttempt) {
+    public Duration before(int failedAttempt) {
         int doublings = Math.min(Math.max(failedAttempt - 1, 0), 30);
         long ceiling = Math.min(max.toMillis(), base.toMillis() << doublings);
         if (ceiling <= 0) {

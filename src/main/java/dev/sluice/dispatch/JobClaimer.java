@@ -51,6 +51,11 @@ public class JobClaimer {
 
     public Pass runOnce(String upstream) {
         UpstreamGate gate = gates.get(upstream);
+        Duration paused = gate.pausedFor();
+        if (paused.isPositive()) {
+            // The upstream asked us to wait (429, or its budget ran out): claim nothing meanwhile.
+            return new Pass(0, paused);
+        }
         int slots = gate.takeSlots(properties.claimBatchSize());
         if (slots == 0) {
             // Full: the dispatcher wakes us when a job it sends finishes.

@@ -112,7 +112,15 @@ public class JobDispatcher {
             SubmitKey key = prepared.session() == null ? null : job.submitKey(prepared.session());
             Instant sentAt = clock.instant();
             switch (upstream.submit(job, key)) {
-                case Submission.Completed c -> jobs.markSucceeded(fence, c.resultJson(), sentAt, clock.instant());
+                case Submission.Completed c -> {
+                    if (c.observed() != null) {
+                        jobs.recordObservation(job.id(), job.attempt(), c.observed(), clock.instant());
+                    }
+                    if (c.pauseFor() != null) {
+                        gate.pause(c.pauseFor());
+                    }
+                    jobs.markSucceeded(fence, c.resultJson(), sentAt, clock.instant());
+                }
                 case Submission.Accepted a ->
                     jobs.markSubmitted(
                             fence,
@@ -123,8 +131,11 @@ public class JobDispatcher {
                             clock.instant());
             }
         } catch (UpstreamException.RateLimited e) {
-            gate.drain();
+            gate.pause(e.retryAfter());
             Instant now = clock.instant();
+            if (e.observed() != null) {
+                jobs.recordObservation(job.id(), job.attempt(), e.observed(), now);
+            }
             jobs.requeue(fence, now.plus(e.retryAfter()), false, false, describe(e), now);
         } catch (UpstreamException.Retryable e) {
             // The upstream may have taken it (a timeout): the re-send keeps the key and is recognised.

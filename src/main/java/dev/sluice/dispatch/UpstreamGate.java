@@ -6,6 +6,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What may be sent to one upstream now: a request limiter (one permit per job), a token limiter
@@ -31,6 +32,7 @@ public final class UpstreamGate {
     private final RateLimiter requests;
     private final RateLimiter tokens;
     private final Semaphore inFlight;
+    private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
 
     UpstreamGate(
             String upstream,
@@ -121,7 +123,22 @@ public final class UpstreamGate {
         return nanos < 0 ? null : Duration.ofNanos(nanos);
     }
 
-    /** The upstream said "too many": spend what is left of this period, on both limiters. */
+    /**
+     * The upstream said "too many" or its budget ran out: send nothing more for {@code d} (the
+     * claimer waits it out), and spend what is left of this period on both limiters.
+     */
+    void pause(Duration d) {
+        long until = System.nanoTime() + d.toNanos();
+        pausedUntilNanos.accumulateAndGet(until, Math::max);
+        drain();
+    }
+
+    /** How long the upstream is still paused; zero or negative when it is not. */
+    Duration pausedFor() {
+        return Duration.ofNanos(pausedUntilNanos.get() - System.nanoTime());
+    }
+
+    /** Spends what is left of this period, on both limiters. */
     void drain() {
         if (requests != null) {
             requests.drainPermissions();

@@ -34,7 +34,30 @@ public record EmulatorProperties(
         String apiKey,
         @DefaultValue("120s") @NotNull Duration resultGrace,
         @DefaultValue("1s") @NotNull Duration minPollInterval,
-        @DefaultValue @Valid Faults faults) {
+        @DefaultValue @Valid Faults faults,
+        @DefaultValue @Valid OpenAi openai) {
+
+    /**
+     * The OpenAI-compatible side ({@code /v1/chat/completions}, {@code /openai/v1/chat/completions}),
+     * with budgets kept as Groq keeps them: requests per minute (enforced, reported by no header),
+     * requests per day and tokens per minute (both reported in {@code x-ratelimit-*}).
+     *
+     * @param requestsPerMinute default 600
+     * @param tokensPerMinute default 60,000; a request costs its prompt (about 4 characters a token)
+     *     plus its max_tokens (default 16)
+     * @param requestsPerDay default 14,400
+     * @param latency how long each completion takes (default 20 ms)
+     * @param capacityExceededRate fraction answered 498 capacity_exceeded, as Groq's flex tier
+     *     (default 0)
+     */
+    public record OpenAi(
+            @DefaultValue("600") @Min(1) long requestsPerMinute,
+            @DefaultValue("60000") @Min(1) long tokensPerMinute,
+            @DefaultValue("14400") @Min(1) long requestsPerDay,
+            @DefaultValue("20ms") @NotNull Duration latency,
+
+            @DefaultValue("0") @DecimalMin("0") @DecimalMax("1")
+            double capacityExceededRate) {}
 
     /**
      * Fractions of calls answered with a failure, each from 0 to 1 (default 0).

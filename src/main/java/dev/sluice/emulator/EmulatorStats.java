@@ -20,6 +20,7 @@ final class EmulatorStats {
     long duplicateSubmissions;
     long completed;
     long rejectedBackpressure;
+    long rejectedRateLimit;
     private long maxPerSecond;
     private long maxTokensPerMinute;
     private final ArrayDeque<Long> lastSecond = new ArrayDeque<>();
@@ -49,6 +50,7 @@ final class EmulatorStats {
         m.put("duplicate_submissions", duplicateSubmissions);
         m.put("completed", completed);
         m.put("rejected_backpressure", rejectedBackpressure);
+        m.put("rejected_rate_limit", rejectedRateLimit);
         m.put("max_submissions_per_second", maxPerSecond);
         m.put("max_tokens_per_minute", maxTokensPerMinute);
         m.put("in_flight", inFlight);

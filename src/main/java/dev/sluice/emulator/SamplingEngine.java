@@ -76,6 +76,7 @@ class SamplingEngine {
     private final EmulatorProperties properties;
     private final Map<String, Request> byId = new HashMap<>();
     private final Map<String, String> latestByKey = new HashMap<>();
+    private final Map<String, Boolean> completionKeys = new HashMap<>();
     private final ArrayDeque<Request> queue = new ArrayDeque<>();
     private final ScheduledExecutorService decoders = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("emulator-decoder").daemon().factory());
@@ -104,6 +105,10 @@ class SamplingEngine {
 
     synchronized void rejectedByBackpressure() {
         stats.rejectedBackpressure++;
+    }
+
+    synchronized void rejectedByRateLimit() {
+        stats.rejectedRateLimit++;
     }
 
     /** Accepts a sample request; a re-send of a known (session, seq_id) gets the same request. */
@@ -170,6 +175,20 @@ class SamplingEngine {
         emaExecS = 0.8 * emaExecS + 0.2 * exec;
         stats.completed++;
         startWork();
+    }
+
+    /**
+     * Counts an accepted chat completion. These APIs have no idempotency, so a key seen before
+     * means the same work was done again.
+     */
+    synchronized void acceptedCompletion(String idempotencyKey, long tokens) {
+        stats.accepted(System.nanoTime(), tokens);
+        if (idempotencyKey != null && completionKeys.put(idempotencyKey, Boolean.TRUE) != null) {
+            stats.duplicateSubmissions++;
+        } else {
+            stats.distinctRequests++;
+        }
+        stats.completed++;
     }
 
     synchronized Poll poll(String id) {
@@ -320,6 +339,7 @@ class SamplingEngine {
         byId.values().forEach(r -> r.stage = Stage.ERRORED); // decodes still scheduled then end quietly
         byId.clear();
         latestByKey.clear();
+        completionKeys.clear();
         queue.clear();
         running = 0;
         emaExecS = null;

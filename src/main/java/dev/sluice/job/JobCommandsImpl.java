@@ -292,6 +292,29 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
+    public void recordObservation(long jobId, int attempt, UpstreamSnapshot s, Instant now) {
+        jdbc.sql("""
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, http_status, status,
+                    queue_state, queue_position, queue_depth, estimated_wait_s, retry_after_s, headers)
+                SELECT id, :now, 'upstream', state, :attempt, :httpStatus, :status, :queueState, :queuePosition,
+                    :queueDepth, :estimatedWaitS, :retryAfterS, CAST(:headers AS jsonb)
+                FROM job WHERE id = :id
+                """)
+                .param("now", ts(now))
+                .param("attempt", attempt)
+                .param("httpStatus", s.httpStatus())
+                .param("status", s.status(), java.sql.Types.VARCHAR)
+                .param("queueState", s.queueState(), java.sql.Types.VARCHAR)
+                .param("queuePosition", s.queuePosition(), java.sql.Types.INTEGER)
+                .param("queueDepth", s.queueDepth(), java.sql.Types.INTEGER)
+                .param("estimatedWaitS", s.estimatedWaitS(), java.sql.Types.DOUBLE)
+                .param("retryAfterS", s.retryAfterS(), java.sql.Types.DOUBLE)
+                .param("headers", s.headersJson())
+                .param("id", jobId)
+                .update();
+    }
+
+    @Override
     public boolean recordPollError(Fence fence, Integer httpStatus, String error, Instant nextPollAt, Instant now) {
         int written = jdbc.sql("""
                 WITH polled AS (

@@ -1,5 +1,6 @@
 package dev.sluice.job;
 
+import dev.sluice.callback.CallbackProperties;
 import dev.sluice.upstream.Upstreams;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -42,10 +43,12 @@ public class JobRequestParser {
 
     private final Upstreams upstreams;
     private final JobProperties properties;
+    private final CallbackProperties callbacks;
 
-    JobRequestParser(Upstreams upstreams, JobProperties properties) {
+    JobRequestParser(Upstreams upstreams, JobProperties properties, CallbackProperties callbacks) {
         this.upstreams = upstreams;
         this.properties = properties;
+        this.callbacks = callbacks;
     }
 
     public Defaults defaults() {
@@ -98,6 +101,11 @@ public class JobRequestParser {
         String callbackUrl = text(node, "callback_url", MAX_URL, violations);
         if (callbackUrl != null) {
             checkCallbackUrl(callbackUrl, violations);
+            if (!callbacks.signing()) {
+                violations.add(Violation.of(
+                        "callback_url",
+                        "needs sluice.callbacks.secret set on the server, so that callbacks can be signed"));
+            }
         }
         String idempotencyKey = text(node, "idempotency_key", 255, violations);
         if (idempotencyKey != null && source == Source.BATCH_LINE) {

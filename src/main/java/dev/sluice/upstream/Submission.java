@@ -5,8 +5,17 @@ import java.time.Duration;
 /** What an upstream answered to a submit that it did not refuse. */
 public sealed interface Submission {
 
-    /** The answer came in the submit call itself (noop, OpenAI-compatible APIs). */
-    record Completed(String resultJson) implements Submission {}
+    /**
+     * The answer came in the submit call itself (noop, OpenAI-compatible APIs). {@code observed},
+     * when not null, is what the answer said about the upstream's budget (its rate-limit headers),
+     * for the history; {@code pauseFor}, when not null, is how long to send nothing more because
+     * that budget ran out.
+     */
+    record Completed(String resultJson, UpstreamSnapshot observed, Duration pauseFor) implements Submission {
+        public Completed(String resultJson) {
+            this(resultJson, null, null);
+        }
+    }
 
     /** The upstream queued the request under its own id; poll it after {@code pollAfter}. */
     record Accepted(String requestId, Duration pollAfter) implements Submission {}

@@ -34,17 +34,31 @@ public abstract sealed class UpstreamException extends Exception {
         }
     }
 
-    /** Not accepted, try later (429, backpressure): back to the queue without using an attempt. */
+    /**
+     * Not accepted, try later (429, backpressure, Groq's 498): back to the queue without using an
+     * attempt, and nothing more is sent to this upstream for {@code retryAfter}.
+     */
     public static final class RateLimited extends UpstreamException {
         private final Duration retryAfter;
+        private final UpstreamSnapshot observed;
 
         public RateLimited(String message, Integer httpStatus, Duration retryAfter) {
+            this(message, httpStatus, retryAfter, null);
+        }
+
+        public RateLimited(String message, Integer httpStatus, Duration retryAfter, UpstreamSnapshot observed) {
             super(message, httpStatus, null);
             this.retryAfter = retryAfter;
+            this.observed = observed;
         }
 
         public Duration retryAfter() {
             return retryAfter;
+        }
+
+        /** The answer's rate-limit headers, for the history; may be null. */
+        public UpstreamSnapshot observed() {
+            return observed;
         }
     }
 }

@@ -30,7 +30,7 @@ public record UpstreamProperties(
     public UpstreamProperties {
         upstreams = upstreams == null ? Map.of() : new TreeMap<>(upstreams);
         upstreams.forEach((name, config) -> {
-            if (config != null && config.protocol() == Protocol.TINKER && config.baseUrl() == null) {
+            if (config != null && config.protocol() != Protocol.NOOP && config.baseUrl() == null) {
                 throw new IllegalArgumentException("sluice.upstreams." + name + ".base-url is required for protocol "
                         + config.protocol().name().toLowerCase());
             }
@@ -44,9 +44,10 @@ public record UpstreamProperties(
     /**
      * One upstream.
      *
-     * @param protocol the wire protocol: {@code noop} or {@code tinker}; required
+     * @param protocol the wire protocol: {@code tinker}, {@code openai} or {@code noop}; required
      * @param baseUrl where the upstream answers, e.g. {@code http://localhost:8090}; required by
-     *     {@code tinker}
+     *     {@code tinker} and {@code openai} (for Groq: {@code https://api.groq.com}, with endpoint
+     *     {@code /openai/v1/chat/completions})
      * @param apiKey the credential sent upstream; unused by {@code noop}
      * @param requestsPerMinute jobs sent per minute at most, spread evenly (600 means one every
      *     100 ms, never a burst of 600); 0 = unlimited (default)

@@ -23,6 +23,7 @@ public class Upstreams {
                         switch (config.protocol()) {
                             case NOOP -> new NoopUpstream(name);
                             case TINKER -> new TinkerUpstream(name, config, sessions, json);
+                            case OPENAI -> new OpenAiUpstream(name, config, json);
                         }));
     }
 

@@ -1,0 +1,48 @@
+package dev.sluice.callback;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Completion callbacks, under {@code sluice.callbacks.*}.
+ *
+ * @param secret the HMAC-SHA256 key that signs every callback; without one, jobs with a
+ *     {@code callback_url} are refused (400), since receivers could not tell Sluice's calls from
+ *     anyone's
+ * @param maxAttempts deliveries tried per callback before it is marked failed (default 10)
+ * @param retryBaseDelay wait before the second try; doubled each time, with jitter (default 1 s)
+ * @param retryMaxDelay the ceiling of that wait (default 10 min)
+ * @param timeout longest wait for the receiver's answer (default 10 s)
+ * @param batchSize most due deliveries leased by one statement (default 50)
+ * @param maxConcurrent deliveries in progress at once on one instance (default 32)
+ * @param lease how long a leased delivery is held before another instance may take it (default 1 min)
+ * @param idleWait how long the sender waits when nothing is due (default 500 ms)
+ */
+@Validated
+@ConfigurationProperties("sluice.callbacks")
+public record CallbackProperties(
+        String secret,
+        @DefaultValue("10") @Min(1) int maxAttempts,
+        @DefaultValue("1s") @NotNull Duration retryBaseDelay,
+        @DefaultValue("10m") @NotNull Duration retryMaxDelay,
+        @DefaultValue("10s") @NotNull Duration timeout,
+        @DefaultValue("50") @Min(1) int batchSize,
+        @DefaultValue("32") @Min(1) int maxConcurrent,
+        @DefaultValue("1m") @NotNull Duration lease,
+        @DefaultValue("500ms") @NotNull Duration idleWait) {
+
+    public CallbackProperties {
+        if (lease.compareTo(timeout) <= 0) {
+            throw new IllegalArgumentException("sluice.callbacks.lease (" + lease
+                    + ") must be longer than sluice.callbacks.timeout (" + timeout + ")");
+        }
+    }
+
+    public boolean signing() {
+        return secret != null && !secret.isEmpty();
+    }
+}

@@ -1,0 +1,171 @@
+package dev.sluice.callback;
+
+import dev.sluice.dispatch.Backoff;
+import dev.sluice.dispatch.NodeIdentity;
+import dev.sluice.job.Job;
+import dev.sluice.job.JobRepository;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * Delivers due callbacks: leases them (SKIP LOCKED, so instances share them), POSTs each on a
+ * virtual thread with no transaction open, signed, and records the attempt fenced by the lease. A
+ * 2xx answer delivers it; anything else is tried again after exponential backoff with jitter, up
+ * to {@code sluice.callbacks.max-attempts}. Delivery is at least once: a sender that dies after the
+ * receiver answered but before it recorded that leaves a lease that expires, and the callback is
+ * sent again with the same {@code X-Sluice-Delivery} id, by which a receiver can drop the repeat.
+ */
+@Component
+public class CallbackSender {
+
+    private static final Logger log = LoggerFactory.getLogger(CallbackSender.class);
+
+    private final CallbackRepository deliveries;
+    private final JobRepository jobs;
+    private final CallbackProperties properties;
+    private final NodeIdentity node;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final Backoff backoff;
+    private final HttpClient http;
+    private final Semaphore slots;
+    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
+            Thread.ofVirtual().name("sluice-callback-", 0).factory());
+
+    CallbackSender(
+            CallbackRepository deliveries,
+            JobRepository jobs,
+            CallbackProperties properties,
+            NodeIdentity node,
+            ObjectMapper json,
+            Clock clock) {
+        this.deliveries = deliveries;
+        this.jobs = jobs;
+        this.properties = properties;
+        this.node = node;
+        this.json = json;
+        this.clock = clock;
+        this.backoff = new Backoff(properties.retryBaseDelay(), properties.retryMaxDelay());
+        this.http = HttpClient.newBuilder().connectTimeout(properties.timeout()).build();
+        this.slots = new Semaphore(properties.maxConcurrent());
+    }
+
+    /** Leases the due deliveries there is room for and starts them; returns how many. */
+    public int runOnce() {
+        int room = Math.min(properties.batchSize(), slots.availablePermits());
+        if (room == 0 || !slots.tryAcquire(room)) {
+            return 0;
+        }
+        List<CallbackRepository.Due> due;
+        try {
+            Instant now = clock.instant();
+            due = deliveries.claimDue(node.id(), now, now.plus(properties.lease()), room);
+        } catch (RuntimeException e) {
+            slots.release(room);
+            throw e;
+        }
+        slots.release(room - due.size());
+        for (CallbackRepository.Due d : due) {
+            senders.execute(() -> {
+                try {
+                    deliver(d);
+                } catch (RuntimeException e) {
+                    log.error(
+                            "callback {} of job {}: failed unexpectedly; its lease will expire and it is sent again",
+                            d.id(),
+                            d.jobId(),
+                            e);
+                } finally {
+                    slots.release();
+                }
+            });
+        }
+        return due.size();
+    }
+
+    void deliver(CallbackRepository.Due due) {
+        Job job = jobs.findById(due.jobId()).orElse(null);
+        Instant started = clock.instant();
+        if (job == null) {
+            deliveries.recordAttempt(due, "failed", started, null, "the job no longer exists", 0, started);
+            return;
+        }
+        byte[] body = body(job, due);
+        Integer status = null;
+        String error;
+        long t0 = System.nanoTime();
+        try {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(due.url()))
+                    .timeout(properties.timeout())
+                    .header("Content-Type", "application/json")
+                    .header("User-Agent", "sluice-callbacks")
+                    .header("X-Sluice-Delivery", Long.toString(due.id()))
+                    .header("X-Sluice-Job", Long.toString(job.id()))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+            if (properties.signing()) {
+                request.header(
+                        "X-Sluice-Signature",
+                        CallbackSigner.header(
+                                properties.secret(), clock.instant().getEpochSecond(), body));
+            }
+            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            status = answer.statusCode();
+            error = status >= 200 && status < 300 ? null : "HTTP " + status + ": " + abbreviate(answer.body());
+        } catch (IOException e) {
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            error = "interrupted";
+        }
+        int ms = (int) ((System.nanoTime() - t0) / 1_000_000);
+        Instant now = clock.instant();
+        int attempt = due.attempts() + 1;
+        String state = error == null ? "delivered" : attempt >= properties.maxAttempts() ? "failed" : "pending";
+        Instant next = "pending".equals(state) ? now.plus(backoff.before(attempt)) : now;
+        if (!deliveries.recordAttempt(due, state, started, status, error, ms, next)) {
+            log.info("callback {}: attempt outcome fenced out (its lease was taken over)", due.id());
+        }
+    }
+
+    /** The job as it finished: what a receiver needs without calling back. */
+    private byte[] body(Job job, CallbackRepository.Due due) {
+        ObjectNode b = json.createObjectNode();
+        b.put("delivery_id", due.id());
+        b.put("id", job.id());
+        b.put("batch_id", job.batchId());
+        b.put("custom_id", job.customId());
+        b.put("upstream", job.upstream());
+        b.put("state", job.state().wireName());
+        b.put("attempts", job.attempts());
+        b.put("created_at", String.valueOf(job.createdAt()));
+        b.put("finished_at", job.finishedAt() == null ? null : job.finishedAt().toString());
+        b.set("result", job.result() == null ? null : json.readTree(job.result()));
+        b.put("error", job.error());
+        return json.writeValueAsBytes(b);
+    }
+
+    private static String abbreviate(String s) {
+        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "…" : s;
+    }
+
+    boolean shutdown(Duration grace) throws InterruptedException {
+        senders.shutdown();
+        return senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

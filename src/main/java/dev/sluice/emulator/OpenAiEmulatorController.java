@@ -1,0 +1,202 @@
+package dev.sluice.emulator;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An OpenAI-compatible chat completions endpoint with Groq's rate-limit behaviour: a budget of
+ * requests per minute (enforced; no header reports it), of requests per day and of tokens per
+ * minute (reported in {@code x-ratelimit-*}, resets as Go-style durations), 429 with
+ * {@code retry-after} when a budget is short, and a deterministic completion.
+ */
+@Profile("emulator")
+@RestController
+class OpenAiEmulatorController {
+
+    private static final long MINUTE = 60_000_000_000L;
+    private static final long DAY = 24 * 60 * MINUTE;
+
+    private final EmulatorProperties properties;
+    private final SamplingEngine engine;
+    private final ForcedAnswers forced;
+    private final TokenBucket perMinute;
+    private final TokenBucket perDay;
+    private final TokenBucket tokens;
+
+    OpenAiEmulatorController(EmulatorProperties properties, SamplingEngine engine, ForcedAnswers forced) {
+        this.properties = properties;
+        this.engine = engine;
+        this.forced = forced;
+        EmulatorProperties.OpenAi o = properties.openai();
+        this.perMinute = new TokenBucket(o.requestsPerMinute(), MINUTE);
+        this.perDay = new TokenBucket(o.requestsPerDay(), DAY);
+        this.tokens = new TokenBucket(o.tokensPerMinute(), MINUTE);
+    }
+
+    @PostMapping({"/v1/chat/completions", "/openai/v1/chat/completions"})
+    ResponseEntity<Object> chatCompletions(
+            @RequestHeader(name = "Authorization", required = false) String authorization,
+            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestBody JsonNode body) {
+        String key = properties.apiKey();
+        if (key != null && !key.isEmpty() && !("Bearer " + key).equals(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, "Invalid API Key", "invalid_request_error", "invalid_api_key");
+        }
+        ForcedAnswers.Forced f = forced.next("chat_completions");
+        if (f != null) {
+            ResponseEntity.BodyBuilder b = ResponseEntity.status(f.status());
+            f.headers().forEach(b::header);
+            return f.body() == null ? b.build() : b.body(f.body());
+        }
+        double roll = ThreadLocalRandom.current().nextDouble();
+        if (roll < properties.faults().serverErrorRate()) {
+            return error(
+                    HttpStatus.INTERNAL_SERVER_ERROR,
+                    "Internal server error (injected)",
+                    "internal_server_error",
+                    null);
+        }
+        if (roll < properties.faults().serverErrorRate() + properties.openai().capacityExceededRate()) {
+            return ResponseEntity.status(498)
+                    .body(Map.of(
+                            "error",
+                            errorBody("Flex tier capacity exceeded", "capacity_exceeded", "capacity_exceeded")));
+        }
+        if (!body.path("messages").isArray() || !body.path("model").isString()) {
+            return error(HttpStatus.BAD_REQUEST, "'model' and 'messages' are required", "invalid_request_error", null);
+        }
+        long promptTokens = 0;
+        for (JsonNode m : body.get("messages")) {
+            promptTokens += Math.max(1, m.path("content").asString("").length() / 4);
+        }
+        long maxTokens = body.path("max_completion_tokens")
+                .asLong(body.path("max_tokens").asLong(16));
+        long cost = promptTokens + maxTokens;
+        String model = body.get("model").asString();
+        Map<String, String> headers;
+        synchronized (this) {
+            long now = System.nanoTime();
+            String shortOf = !perMinute.has(1, now)
+                    ? "requests per minute (RPM)"
+                    : !perDay.has(1, now)
+                            ? "requests per day (RPD)"
+                            : !tokens.has(cost, now) ? "tokens per minute (TPM)" : null;
+            if (shortOf != null) {
+                long wait = shortOf.startsWith("tokens")
+                        ? tokens.nanosUntil(cost, now)
+                        : shortOf.contains("day") ? perDay.nanosUntil(1, now) : perMinute.nanosUntil(1, now);
+                engine.rejectedByRateLimit();
+                headers = budgetHeaders(now);
+                headers.put("retry-after", Long.toString(Math.max(1, (long) Math.ceil(wait / 1e9))));
+                ResponseEntity.BodyBuilder b = ResponseEntity.status(HttpStatus.TOO_MANY_REQUESTS);
+                headers.forEach(b::header);
+                return b.body(Map.of(
+                        "error",
+                        errorBody(
+                                "Rate limit reached for model `" + model + "` on " + shortOf + ". Please try again in "
+                                        + goDuration(wait) + ".",
+                                "tokens",
+                                "rate_limit_exceeded")));
+            }
+            perMinute.take(1, now);
+            perDay.take(1, now);
+            tokens.take(cost, now);
+            headers = budgetHeaders(now);
+        }
+        engine.acceptedCompletion(idempotencyKey, cost);
+        sleep(properties.openai().latency());
+        ResponseEntity.BodyBuilder b = ResponseEntity.ok();
+        headers.forEach(b::header);
+        return b.body(completion(body, model, promptTokens, maxTokens));
+    }
+
+    private Map<String, String> budgetHeaders(long now) {
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("x-ratelimit-limit-requests", Long.toString(perDay.capacity()));
+        h.put("x-ratelimit-limit-tokens", Long.toString(tokens.capacity()));
+        h.put("x-ratelimit-remaining-requests", Long.toString(perDay.remaining(now)));
+        h.put("x-ratelimit-remaining-tokens", Long.toString(tokens.remaining(now)));
+        h.put("x-ratelimit-reset-requests", goDuration(perDay.nanosUntilFull(now)));
+        h.put("x-ratelimit-reset-tokens", goDuration(tokens.nanosUntilFull(now)));
+        return h;
+    }
+
+    /** As Go prints a duration, to two decimals: {@code 2m59.56s}, {@code 7.66s}, {@code 1h2m3s}. */
+    static String goDuration(long nanos) {
+        if (nanos <= 0) {
+            return "0s";
+        }
+        long totalMillis = Math.round(nanos / 1e6);
+        long h = totalMillis / 3_600_000;
+        long m = totalMillis / 60_000 % 60;
+        double s = totalMillis % 60_000 / 1000.0;
+        StringBuilder out = new StringBuilder();
+        if (h > 0) {
+            out.append(h).append('h');
+        }
+        if (h > 0 || m > 0) {
+            out.append(m).append('m');
+        }
+        String seconds = String.format(Locale.ROOT, "%.2f", s).replaceAll("\\.?0+$", "");
+        return out.append(seconds.isEmpty() ? "0" : seconds).append('s').toString();
+    }
+
+    private static Map<String, Object> completion(JsonNode body, String model, long promptTokens, long maxTokens) {
+        int hash = body.get("messages").toString().hashCode();
+        long completionTokens = Math.min(maxTokens, 12);
+        StringBuilder content = new StringBuilder("Emulated answer");
+        for (int i = 0; i < completionTokens - 2; i++) {
+            content.append(' ').append(Integer.toHexString(hash * 31 + i).substring(0, 3));
+        }
+        Map<String, Object> message = Map.of("role", "assistant", "content", content.toString());
+        Map<String, Object> choice = new LinkedHashMap<>();
+        choice.put("index", 0);
+        choice.put("message", message);
+        choice.put("finish_reason", completionTokens < maxTokens ? "stop" : "length");
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", "chatcmpl-" + Integer.toHexString(hash));
+        out.put("object", "chat.completion");
+        out.put("created", System.currentTimeMillis() / 1000);
+        out.put("model", model);
+        out.put("choices", List.of(choice));
+        out.put(
+                "usage",
+                Map.of(
+                        "prompt_tokens", promptTokens,
+                        "completion_tokens", completionTokens,
+                        "total_tokens", promptTokens + completionTokens));
+        return out;
+    }
+
+    private static Map<String, Object> errorBody(String message, String type, String code) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("message", message);
+        e.put("type", type);
+        e.put("code", code);
+        return e;
+    }
+
+    private static ResponseEntity<Object> error(HttpStatus status, String message, String type, String code) {
+        return ResponseEntity.status(status).body(Map.of("error", errorBody(message, type, code)));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+package dev.sluice.upstream;
+
+import dev.sluice.job.ClaimedJob;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Locale;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * OpenAI-compatible APIs such as Groq's ({@code openai} protocol, PROTOCOLS.md section 2): the
+ * job's endpoint is the path and its payload the body; the answer comes in the same call. 429 and
+ * Groq's 498 put the job back without using an attempt; the {@code x-ratelimit-*} headers go to
+ * the history and pause the upstream when a budget runs out; 5xx and timeouts are retried; other
+ * 4xx fail the job with the body as its error.
+ *
+ * <p>These APIs have no idempotency: a request whose answer was lost (timeout, crash) may have
+ * been served. Sluice sends {@code Idempotency-Key: sluice-<job>-<seq_id>} anyway, which servers
+ * that know it may use (and the emulator counts).
+ */
+final class OpenAiUpstream implements Upstream {
+
+    private final String name;
+    private final String base;
+    private final String apiKey;
+    private final Duration timeout;
+    private final ObjectMapper json;
+    private final HttpClient http;
+
+    OpenAiUpstream(String name, UpstreamProperties.Config config, ObjectMapper json) {
+        this.name = name;
+        String url = config.baseUrl().toString();
+        this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+        this.apiKey = config.apiKey();
+        this.timeout = config.timeout();
+        this.json = json;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
+                .build();
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Submission submit(ClaimedJob job, SubmitKey key) throws UpstreamException {
+        String path = job.endpoint().startsWith("/") ? job.endpoint() : "/" + job.endpoint();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "sluice-" + job.id() + "-" + job.upstreamSeqId())
+                .POST(HttpRequest.BodyPublishers.ofString(job.payloadJson()));
+        if (apiKey != null && !apiKey.isEmpty()) {
+            b.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpResponse<String> r;
+        try {
+            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UpstreamException.Retryable(e.getClass().getSimpleName() + " " + e.getMessage(), null, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpstreamException.Retryable("interrupted", null, e);
+        }
+        int status = r.statusCode();
+        RateLimitHeaders limits = RateLimitHeaders.of(r.headers());
+        UpstreamSnapshot observed = observed(status, r);
+        if (status >= 200 && status < 300) {
+            return new Submission.Completed(
+                    r.body(), observed, limits.exhaustedFor().orElse(null));
+        }
+        String detail = r.body() == null || r.body().isBlank() ? "(no body)" : r.body();
+        if (status == 429 || status == 498) {
+            throw new UpstreamException.RateLimited(detail, status, limits.retryAfterOr(r.body()), observed);
+        }
+        if (status >= 500 || status == 408) {
+            throw new UpstreamException.Retryable(detail, status, null);
+        }
+        throw new UpstreamException.Permanent(detail, status);
+    }
+
+    /** The answer's rate-limit headers as a history row (no queue fields: these APIs have none). */
+    private UpstreamSnapshot observed(int status, HttpResponse<String> r) {
+        ObjectNode headers = json.createObjectNode();
+        r.headers().map().forEach((header, values) -> {
+            String lower = header.toLowerCase(Locale.ROOT);
+            if (lower.startsWith("x-ratelimit-") || lower.equals("retry-after")) {
+                headers.put(lower, values.getFirst());
+            }
+        });
+        if (headers.isEmpty()) {
+            return null;
+        }
+        return new UpstreamSnapshot(status, null, null, null, null, null, null, null, null, headers.toString());
+    }
+
+    @Override
+    public PollResult poll(String requestId) {
+        throw new IllegalStateException("openai jobs finish when submitted; there is nothing to poll");
+    }
+}
