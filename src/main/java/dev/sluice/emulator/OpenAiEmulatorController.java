@@ -25,24 +25,17 @@ import tools.jackson.databind.JsonNode;
 @RestController
 class OpenAiEmulatorController {
 
-    private static final long MINUTE = 60_000_000_000L;
-    private static final long DAY = 24 * 60 * MINUTE;
-
     private final EmulatorProperties properties;
     private final SamplingEngine engine;
     private final ForcedAnswers forced;
-    private final TokenBucket perMinute;
-    private final TokenBucket perDay;
-    private final TokenBucket tokens;
+    private final OpenAiBudget budget;
 
-    OpenAiEmulatorController(EmulatorProperties properties, SamplingEngine engine, ForcedAnswers forced) {
+    OpenAiEmulatorController(
+            EmulatorProperties properties, SamplingEngine engine, ForcedAnswers forced, OpenAiBudget budget) {
         this.properties = properties;
         this.engine = engine;
         this.forced = forced;
-        EmulatorProperties.OpenAi o = properties.openai();
-        this.perMinute = new TokenBucket(o.requestsPerMinute(), MINUTE);
-        this.perDay = new TokenBucket(o.requestsPerDay(), DAY);
-        this.tokens = new TokenBucket(o.tokensPerMinute(), MINUTE);
+        this.budget = budget;
     }
 
     @PostMapping({"/v1/chat/completions", "/openai/v1/chat/completions"})
@@ -86,7 +79,10 @@ class OpenAiEmulatorController {
         long cost = promptTokens + maxTokens;
         String model = body.get("model").asString();
         Map<String, String> headers;
-        synchronized (this) {
+        synchronized (budget) {
+            TokenBucket perMinute = budget.perMinute;
+            TokenBucket perDay = budget.perDay;
+            TokenBucket tokens = budget.tokens;
             long now = System.nanoTime();
             String shortOf = !perMinute.has(1, now)
                     ? "requests per minute (RPM)"
@@ -123,6 +119,8 @@ class OpenAiEmulatorController {
     }
 
     private Map<String, String> budgetHeaders(long now) {
+        TokenBucket perDay = budget.perDay;
+        TokenBucket tokens = budget.tokens;
         Map<String, String> h = new LinkedHashMap<>();
         h.put("x-ratelimit-limit-requests", Long.toString(perDay.capacity()));
         h.put("x-ratelimit-limit-tokens", Long.toString(tokens.capacity()));

@@ -29,12 +29,15 @@ class TinkerEmulatorController {
     private final SamplingEngine engine;
     private final ForcedAnswers forced;
     private final EmulatorProperties properties;
+    private final OpenAiBudget budget;
     private final AtomicLong sessions = new AtomicLong();
 
-    TinkerEmulatorController(SamplingEngine engine, ForcedAnswers forced, EmulatorProperties properties) {
+    TinkerEmulatorController(
+            SamplingEngine engine, ForcedAnswers forced, EmulatorProperties properties, OpenAiBudget budget) {
         this.engine = engine;
         this.forced = forced;
         this.properties = properties;
+        this.budget = budget;
     }
 
     @PostMapping("/api/v1/create_session")
@@ -166,6 +169,7 @@ class TinkerEmulatorController {
     @PostMapping("/emulator/reset")
     Map<String, Object> reset() {
         engine.reset();
+        budget.reset();
         forced.clear();
         return engine.stats();
     }

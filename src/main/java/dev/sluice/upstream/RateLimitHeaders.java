@@ -66,7 +66,10 @@ public record RateLimitHeaders(
             long missing =
                     limitTokens.isPresent() ? Math.max(1, limitTokens.getAsLong() - remaining) : tokens - remaining;
             double share = Math.min(1.0, (tokens - remaining) / (double) missing);
-            Duration refill = Duration.ofNanos((long) (resetTokens.get().toNanos() * share));
+            // 10% and 50 ms more than the even refill: resets come rounded to 10 ms, and a budget
+            // may refill less evenly than that; waiting a little long beats a 429.
+            Duration refill = Duration.ofNanos((long) (resetTokens.get().toNanos() * share * 1.1))
+                    .plusMillis(50);
             pause = pause == null || refill.compareTo(pause) > 0 ? refill : pause;
         }
         return Optional.ofNullable(pause);
