@@ -8,10 +8,12 @@ import hmac
 import http.server
 import json
 import sys
+import threading
 import time
 
 PORT = int(sys.argv[1]) if len(sys.argv) > 1 else 9000
 SECRET = (sys.argv[2] if len(sys.argv) > 2 else "dev-secret").encode()
+PRINT = threading.Lock()
 
 
 class Receiver(http.server.BaseHTTPRequestHandler):
@@ -22,8 +24,9 @@ class Receiver(http.server.BaseHTTPRequestHandler):
         fresh = abs(time.time() - int(parts.get("t", "0"))) < 300
         ok = fresh and hmac.compare_digest(expected, parts.get("v1", ""))
         job = json.loads(body)
-        print(f"job {job['id']} {job['state']} delivery {self.headers['X-Sluice-Delivery']} "
-              f"signature {'ok' if ok else 'BAD'}", flush=True)
+        with PRINT:
+            print(f"job {job['id']} {job['state']} delivery {self.headers['X-Sluice-Delivery']} "
+                  f"signature {'ok' if ok else 'BAD'}", flush=True)
         self.send_response(200 if ok else 401)
         self.end_headers()
 

@@ -116,6 +116,7 @@ public class JobDispatcher {
                     if (c.observed() != null) {
                         jobs.recordObservation(job.id(), job.attempt(), c.observed(), clock.instant());
                     }
+                    gate.admitByBudget(c.moreThatFit());
                     if (c.pauseFor() != null) {
                         gate.pause(c.pauseFor());
                     }

@@ -6,6 +6,7 @@ import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -33,6 +34,10 @@ public final class UpstreamGate {
     private final RateLimiter tokens;
     private final Semaphore inFlight;
     private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
+    /** Jobs this instance is sending to the upstream now (taken slots not yet given back). */
+    private final AtomicInteger sending = new AtomicInteger();
+    /** At most this many in flight, by what the upstream last said of its budget. */
+    private volatile int budgetCap = Integer.MAX_VALUE;
 
     UpstreamGate(
             String upstream,
@@ -74,20 +79,43 @@ public final class UpstreamGate {
 
     /** Takes up to {@code want} in-flight slots without waiting; returns how many it took. */
     int takeSlots(int want) {
+        int cap = budgetCap;
+        if (cap != Integer.MAX_VALUE) {
+            want = Math.min(want, cap - sending.get());
+            if (want <= 0) {
+                return 0;
+            }
+        }
         if (inFlight == null) {
+            sending.addAndGet(want);
             return want;
         }
         int taken = Math.min(want, inFlight.availablePermits());
         while (taken > 0 && !inFlight.tryAcquire(taken)) {
             taken = Math.min(taken - 1, inFlight.availablePermits());
         }
-        return Math.max(taken, 0);
+        taken = Math.max(taken, 0);
+        sending.addAndGet(taken);
+        return taken;
     }
 
     void releaseSlots(int n) {
-        if (inFlight != null && n > 0) {
+        if (n <= 0) {
+            return;
+        }
+        sending.addAndGet(-n);
+        if (inFlight != null) {
             inFlight.release(n);
         }
+    }
+
+    /**
+     * What the upstream's last answer said about its budget: how many more jobs like the last one
+     * it covers ({@code null}: it did not say). No more than that many are then in flight at once,
+     * so that jobs sent together do not overrun a budget that only one of them fits.
+     */
+    void admitByBudget(Integer moreThatFit) {
+        budgetCap = moreThatFit == null ? Integer.MAX_VALUE : Math.max(1, moreThatFit);
     }
 
     /** Takes up to {@code want} request permits without waiting; returns how many it took. */
@@ -130,6 +158,8 @@ public final class UpstreamGate {
     void pause(Duration d) {
         long until = System.nanoTime() + d.toNanos();
         pausedUntilNanos.accumulateAndGet(until, Math::max);
+        // After the pause, one job probes the budget; its answer says how many may follow.
+        budgetCap = 1;
         drain();
     }
 

@@ -73,7 +73,10 @@ final class OpenAiUpstream implements Upstream {
         UpstreamSnapshot observed = observed(status, r);
         if (status >= 200 && status < 300) {
             return new Submission.Completed(
-                    r.body(), observed, limits.pauseBefore(job.tokenCount()).orElse(null));
+                    r.body(),
+                    observed,
+                    limits.pauseBefore(job.tokenCount()).orElse(null),
+                    limits.moreThatFit(job.tokenCount()));
         }
         String detail = r.body() == null || r.body().isBlank() ? "(no body)" : r.body();
         if (status == 429 || status == 498) {

@@ -75,6 +75,18 @@ public record RateLimitHeaders(
         return Optional.ofNullable(pause);
     }
 
+    /** How many more jobs of {@code tokens} tokens the remaining budgets cover; null when unsaid. */
+    public Integer moreThatFit(long tokens) {
+        long fit = Long.MAX_VALUE;
+        if (remainingRequests.isPresent()) {
+            fit = Math.max(0, remainingRequests.getAsLong());
+        }
+        if (remainingTokens.isPresent() && tokens > 0) {
+            fit = Math.min(fit, Math.max(0, remainingTokens.getAsLong()) / tokens);
+        }
+        return fit == Long.MAX_VALUE ? null : (int) Math.min(fit, Integer.MAX_VALUE);
+    }
+
     /**
      * When to try again after a 429: {@code retry-after}, else Groq's "Please try again in 5.289s"
      * in the body, else the reset of the budget that ran out, else one second.

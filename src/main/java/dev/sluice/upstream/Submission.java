@@ -9,11 +9,13 @@ public sealed interface Submission {
      * The answer came in the submit call itself (noop, OpenAI-compatible APIs). {@code observed},
      * when not null, is what the answer said about the upstream's budget (its rate-limit headers),
      * for the history; {@code pauseFor}, when not null, is how long to send nothing more because
-     * that budget ran out.
+     * that budget ran out; {@code moreThatFit}, when not null, how many more jobs like this one
+     * the budget still covers.
      */
-    record Completed(String resultJson, UpstreamSnapshot observed, Duration pauseFor) implements Submission {
+    record Completed(String resultJson, UpstreamSnapshot observed, Duration pauseFor, Integer moreThatFit)
+            implements Submission {
         public Completed(String resultJson) {
-            this(resultJson, null, null);
+            this(resultJson, null, null, null);
         }
     }
 

@@ -69,4 +69,23 @@ class UpstreamGateTest {
         assertThat(first).isNotNull().isLessThanOrEqualTo(Duration.ofMillis(500));
         assertThat(gate.reserveTokens(500)).isNull();
     }
+
+    @Test
+    void keepsNoMoreInFlightThanTheUpstreamsBudgetCoversAndProbesAfterAPause() {
+        UpstreamGate gate = new UpstreamGate("u", 0, 0, 0, Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
+
+        gate.admitByBudget(3);
+        assertThat(gate.takeSlots(10)).isEqualTo(3);
+        assertThat(gate.takeSlots(10)).isZero();
+        gate.releaseSlots(3);
+
+        gate.pause(Duration.ofMillis(1));
+        assertThat(gate.takeSlots(10))
+                .as("one job probes the budget after a pause")
+                .isEqualTo(1);
+        gate.releaseSlots(1);
+
+        gate.admitByBudget(null);
+        assertThat(gate.takeSlots(10)).isEqualTo(10);
+    }
 }
