@@ -16,7 +16,8 @@ import tools.jackson.databind.JsonNode;
 @Component
 class ForcedAnswers {
 
-    record Forced(int status, JsonNode body, Map<String, String> headers) {}
+    /** An answer to give, after hanging {@code hangMillis} first (a client's timeout then fires). */
+    record Forced(int status, JsonNode body, Map<String, String> headers, long hangMillis) {}
 
     private final Map<String, ArrayDeque<Forced>> byPath = new ConcurrentHashMap<>();
 

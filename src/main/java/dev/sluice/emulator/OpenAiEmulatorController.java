@@ -49,9 +49,7 @@ class OpenAiEmulatorController {
         }
         ForcedAnswers.Forced f = forced.next("chat_completions");
         if (f != null) {
-            ResponseEntity.BodyBuilder b = ResponseEntity.status(f.status());
-            f.headers().forEach(b::header);
-            return f.body() == null ? b.build() : b.body(f.body());
+            return TinkerEmulatorController.forcedAnswer(f);
         }
         double roll = ThreadLocalRandom.current().nextDouble();
         if (roll < properties.faults().serverErrorRate()) {

@@ -161,7 +161,11 @@ class TinkerEmulatorController {
                 .forEach(e -> headers.put(e.getKey(), e.getValue().asString()));
         forced.add(
                 body.path("path").asString(),
-                new ForcedAnswers.Forced(body.path("status").asInt(200), body.get("body"), headers),
+                new ForcedAnswers.Forced(
+                        body.path("status").asInt(200),
+                        body.get("body"),
+                        headers,
+                        body.path("hang_ms").asLong(0)),
                 body.path("count").asInt(1));
         return ok(Map.of("forced", true));
     }
@@ -205,7 +209,10 @@ class TinkerEmulatorController {
         }
     }
 
-    private static ResponseEntity<Object> forcedAnswer(ForcedAnswers.Forced f) {
+    static ResponseEntity<Object> forcedAnswer(ForcedAnswers.Forced f) {
+        if (f.hangMillis() > 0) {
+            sleep(Duration.ofMillis(f.hangMillis()));
+        }
         ResponseEntity.BodyBuilder b = ResponseEntity.status(f.status());
         f.headers().forEach(b::header);
         return f.body() == null ? b.build() : b.body(f.body());

@@ -308,6 +308,23 @@ class TinkerFlowTest {
     }
 
     @Test
+    void aPollThatTimesOutIsRecordedAndPolledAgain() {
+        // The emulator holds the first poll for 6 s; mint's client gives up after 5 s.
+        emulator.postJson(
+                "/emulator/forced", "{\"path\":\"retrieve_future\",\"status\":504,\"hang_ms\":6000,\"count\":1}");
+        long id = enqueue("mint", 10);
+
+        JsonNode done = awaitState(id, "succeeded");
+
+        assertThat(done.get("attempts").asInt()).isEqualTo(1);
+        assertThat(history(id)).anySatisfy(r -> {
+            assertThat(r.get("source")).isEqualTo("upstream");
+            assertThat(r.get("http_status")).isNull();
+            assertThat(String.valueOf(r.get("detail"))).contains("HttpTimeoutException");
+        });
+    }
+
+    @Test
     void aFatalPollAnswerFailsTheJob() {
         force("retrieve_future", 422, "{\"detail\":\"bad request id\"}");
         long id = enqueue("mint", 10);

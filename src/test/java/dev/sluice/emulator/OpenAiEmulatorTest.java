@@ -1,0 +1,102 @@
+package dev.sluice.emulator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.Api;
+import dev.sluice.EmulatorServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/** The emulator's OpenAI-compatible side alone, over HTTP, with a small token budget. */
+class OpenAiEmulatorTest {
+
+    private ConfigurableApplicationContext emulator;
+    private Api api;
+
+    @BeforeEach
+    void start() {
+        emulator = EmulatorServer.start(
+                "--sluice.emulator.api-key=k",
+                "--sluice.emulator.openai.tokens-per-minute=1000",
+                "--sluice.emulator.openai.requests-per-day=100",
+                "--sluice.emulator.openai.latency=0ms");
+        api = new Api(Integer.parseInt(EmulatorServer.url(emulator).replaceAll(".*:", "")));
+    }
+
+    @AfterEach
+    void stop() {
+        emulator.close();
+    }
+
+    private Api.Answer chat(String path, int maxTokens, String... headers) {
+        return api.postJson(path, """
+                {"model":"llama-3.1-8b-instant","max_tokens":%d,"messages":[{"role":"user","content":"Say hello please"}]}""".formatted(maxTokens), headers);
+    }
+
+    @Test
+    void answersADeterministicCompletionWithHeadersFromTheRealBudget() {
+        Api.Answer first = chat("/openai/v1/chat/completions", 300, "Authorization", "Bearer k");
+        Api.Answer second = chat("/v1/chat/completions", 300, "Authorization", "Bearer k");
+
+        assertThat(first.status()).isEqualTo(200);
+        JsonNode body = first.json();
+        assertThat(body.get("object").asString()).isEqualTo("chat.completion");
+        assertThat(body.get("choices").get(0).get("message").get("content").asString())
+                .isEqualTo(second.json()
+                        .get("choices")
+                        .get(0)
+                        .get("message")
+                        .get("content")
+                        .asString());
+        assertThat(body.get("usage").get("prompt_tokens").asInt()).isEqualTo(4);
+        assertThat(first.header("x-ratelimit-limit-tokens")).isEqualTo("1000");
+        assertThat(first.header("x-ratelimit-limit-requests")).isEqualTo("100");
+        // 304 tokens each (4 of prompt, 300 to generate), refilling at about 17 a second.
+        assertThat(Long.parseLong(first.header("x-ratelimit-remaining-tokens"))).isBetween(696L, 700L);
+        assertThat(Long.parseLong(second.header("x-ratelimit-remaining-tokens")))
+                .isBetween(392L, 400L);
+        assertThat(second.header("x-ratelimit-remaining-requests")).isEqualTo("98");
+        assertThat(second.header("x-ratelimit-reset-tokens")).matches("\\d+(\\.\\d+)?s");
+    }
+
+    @Test
+    void answers429WithRetryAfterWhenTheTokenBudgetIsShort() {
+        chat("/v1/chat/completions", 600, "Authorization", "Bearer k");
+
+        Api.Answer refused = chat("/v1/chat/completions", 600, "Authorization", "Bearer k");
+
+        assertThat(refused.status()).isEqualTo(429);
+        assertThat(Integer.parseInt(refused.header("retry-after"))).isBetween(10, 14);
+        assertThat(refused.json().get("error").get("message").asString())
+                .contains("tokens per minute (TPM)")
+                .containsPattern("Please try again in [0-9.]+s\\.");
+        assertThat(api.get("/emulator/stats").json().get("rejected_rate_limit").asInt())
+                .isEqualTo(1);
+    }
+
+    @Test
+    void refusesOtherKeysAndCountsARepeatedIdempotencyKeyAsDoneTwice() {
+        assertThat(chat("/v1/chat/completions", 10).status()).isEqualTo(401);
+        assertThat(chat("/v1/chat/completions", 10, "Authorization", "Bearer wrong")
+                        .status())
+                .isEqualTo(401);
+
+        chat("/v1/chat/completions", 10, "Authorization", "Bearer k", "Idempotency-Key", "sluice-1-1");
+        chat("/v1/chat/completions", 10, "Authorization", "Bearer k", "Idempotency-Key", "sluice-1-1");
+
+        JsonNode stats = api.get("/emulator/stats").json();
+        assertThat(stats.get("submissions").asInt()).isEqualTo(2);
+        assertThat(stats.get("duplicate_submissions").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void printsResetsAsGoDurations() {
+        assertThat(OpenAiEmulatorController.goDuration(179_560_000_000L)).isEqualTo("2m59.56s");
+        assertThat(OpenAiEmulatorController.goDuration(7_660_000_000L)).isEqualTo("7.66s");
+        assertThat(OpenAiEmulatorController.goDuration(3_723_000_000_000L)).isEqualTo("1h2m3s");
+        assertThat(OpenAiEmulatorController.goDuration(0)).isEqualTo("0s");
+    }
+}
