@@ -43,6 +43,19 @@ public final class Api {
         return send(b.build());
     }
 
+    /** GET /api/v1/jobs/{id} as JSON. */
+    public JsonNode job(long id) {
+        return get("/api/v1/jobs/" + id).json();
+    }
+
+    /** Waits (up to 30 s) until the job is in {@code state}, and answers it. */
+    public JsonNode awaitJobState(long id, String state) {
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> job(id).get("state").asString().equals(state));
+        return job(id);
+    }
+
     public JsonNode json(String text) {
         return JSON.readTree(text);
     }

@@ -14,6 +14,14 @@ public final class Fixtures {
                 .update();
     }
 
+    /** A job's history rows, oldest first, as column maps. */
+    public static java.util.List<java.util.Map<String, Object>> history(JdbcClient jdbc, long jobId) {
+        return jdbc.sql("SELECT * FROM job_status_history WHERE job_id = ? ORDER BY id")
+                .param(jobId)
+                .query()
+                .listOfRows();
+    }
+
     public static NewJob job(Priority priority) {
         return job("noop", priority, 1);
     }

@@ -110,16 +110,6 @@ class OpenAiFlowTest {
         return a.json().get("id").asLong();
     }
 
-    private JsonNode job(long id) {
-        return api.get("/api/v1/jobs/" + id).json();
-    }
-
-    private JsonNode awaitState(long id, String state) {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> job(id).get("state").asString().equals(state));
-        return job(id);
-    }
-
     private void force(int status, String body, String headers) {
         emulator.postJson(
                 "/emulator/forced",
@@ -127,18 +117,11 @@ class OpenAiFlowTest {
                         + ",\"count\":1}");
     }
 
-    private List<Map<String, Object>> history(long id) {
-        return jdbc.sql("SELECT * FROM job_status_history WHERE job_id = ? ORDER BY id")
-                .param(id)
-                .query()
-                .listOfRows();
-    }
-
     @Test
     void sendsAChatCompletionAndRecordsTheRateLimitHeaders() {
         long id = enqueue(chat(8));
 
-        JsonNode done = awaitState(id, "succeeded");
+        JsonNode done = api.awaitJobState(id, "succeeded");
 
         assertThat(done.get("result").get("object").asString()).isEqualTo("chat.completion");
         assertThat(done.get("result")
@@ -148,7 +131,7 @@ class OpenAiFlowTest {
                         .get("role")
                         .asString())
                 .isEqualTo("assistant");
-        Map<String, Object> observed = history(id).stream()
+        Map<String, Object> observed = Fixtures.history(jdbc, id).stream()
                 .filter(r -> "upstream".equals(r.get("source")))
                 .findFirst()
                 .orElseThrow();
@@ -172,10 +155,10 @@ class OpenAiFlowTest {
                 "{\"retry-after\":\"2\"}");
         long id = enqueue(chat(8));
 
-        JsonNode done = awaitState(id, "succeeded");
+        JsonNode done = api.awaitJobState(id, "succeeded");
 
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
-        List<Map<String, Object>> rows = history(id);
+        List<Map<String, Object>> rows = Fixtures.history(jdbc, id);
         Map<String, Object> rejected = rows.stream()
                 .filter(r -> Integer.valueOf(429).equals(r.get("http_status")))
                 .findFirst()
@@ -198,8 +181,8 @@ class OpenAiFlowTest {
         force(498, "{\"error\":{\"message\":\"capacity\",\"type\":\"capacity_exceeded\"}}", "{}");
         long id = enqueue(chat(8));
 
-        assertThat(awaitState(id, "succeeded").get("attempts").asInt()).isEqualTo(1);
-        assertThat(history(id))
+        assertThat(api.awaitJobState(id, "succeeded").get("attempts").asInt()).isEqualTo(1);
+        assertThat(Fixtures.history(jdbc, id))
                 .anySatisfy(r -> assertThat(String.valueOf(r.get("detail"))).contains("HTTP 498"));
     }
 
@@ -207,11 +190,12 @@ class OpenAiFlowTest {
     void serverErrorsAreRetriedAndOtherClientErrorsFailWithTheBody() {
         force(503, "{\"error\":{\"message\":\"overloaded\"}}", "{}");
         long retried = enqueue(chat(8));
-        assertThat(awaitState(retried, "succeeded").get("attempts").asInt()).isEqualTo(2);
+        assertThat(api.awaitJobState(retried, "succeeded").get("attempts").asInt())
+                .isEqualTo(2);
 
         force(400, "{\"error\":{\"message\":\"model `nope` does not exist\"}}", "{}");
         long failed = enqueue(chat(8));
-        JsonNode f = awaitState(failed, "failed");
+        JsonNode f = api.awaitJobState(failed, "failed");
         assertThat(f.get("error").asString()).contains("HTTP 400").contains("does not exist");
         assertThat(f.get("attempts").asInt()).isEqualTo(1);
     }
@@ -226,7 +210,7 @@ class OpenAiFlowTest {
             ids.add(enqueue(chat(309)));
         }
 
-        ids.forEach(id -> awaitState(id, "succeeded"));
+        ids.forEach(id -> api.awaitJobState(id, "succeeded"));
 
         JsonNode stats = emulator.get("/emulator/stats").json();
         assertThat(stats.get("rejected_rate_limit").asLong())
@@ -249,15 +233,15 @@ class OpenAiFlowTest {
         force(429, "{\"error\":{\"message\":\"slow down\"}}", "{\"retry-after\":\"3\"}");
         long groq = enqueue(chat(8));
         await().atMost(Duration.ofSeconds(5))
-                .until(() -> history(groq).stream()
+                .until(() -> Fixtures.history(jdbc, groq).stream()
                         .anyMatch(r -> Integer.valueOf(429).equals(r.get("http_status"))));
         long mint = enqueue("""
                 {"upstream":"mint","endpoint":"/api/v1/asample","token_count":13,
                  "payload":{"base_model":"m","sampling_params":{"max_tokens":10}}}""");
 
-        awaitState(mint, "succeeded");
+        api.awaitJobState(mint, "succeeded");
 
-        assertThat(job(groq).get("state").asString()).isEqualTo("queued");
-        awaitState(groq, "succeeded");
+        assertThat(api.job(groq).get("state").asString()).isEqualTo("queued");
+        api.awaitJobState(groq, "succeeded");
     }
 }

@@ -72,16 +72,6 @@ class TinkerFlowTest {
         return a.json().get("id").asLong();
     }
 
-    private JsonNode job(long id) {
-        return api.get("/api/v1/jobs/" + id).json();
-    }
-
-    private JsonNode awaitState(long id, String state) {
-        await().atMost(Duration.ofSeconds(30))
-                .until(() -> job(id).get("state").asString().equals(state));
-        return job(id);
-    }
-
     private void force(String path, int status, String body) {
         emulator.postJson(
                 "/emulator/forced",
@@ -92,23 +82,16 @@ class TinkerFlowTest {
         return emulator.get("/emulator/stats").json();
     }
 
-    private List<Map<String, Object>> history(long id) {
-        return jdbc.sql("SELECT * FROM job_status_history WHERE job_id = ? ORDER BY id")
-                .param(id)
-                .query()
-                .listOfRows();
-    }
-
     @Test
     void followsASampleThroughTheUpstreamQueueAndRecordsEverySnapshotAsSent() {
         // Two workers: the third and fourth requests wait in the emulator's queue.
         List<Long> ids =
                 List.of(enqueue("mint", 1500), enqueue("mint", 1500), enqueue("mint", 1500), enqueue("mint", 1500));
 
-        ids.forEach(id -> awaitState(id, "succeeded"));
+        ids.forEach(id -> api.awaitJobState(id, "succeeded"));
 
         long last = ids.getLast();
-        JsonNode job = job(last);
+        JsonNode job = api.job(last);
         assertThat(job.get("result").get("type").asString()).isEqualTo("sample");
         assertThat(job.get("result").get("request_id").asString())
                 .isEqualTo(job.get("upstream_request_id").asString());
@@ -121,7 +104,7 @@ class TinkerFlowTest {
                         "/emulator/requests/" + job.get("upstream_request_id").asString())
                 .json()
                 .get("sent");
-        List<Map<String, Object>> rows = history(last).stream()
+        List<Map<String, Object>> rows = Fixtures.history(jdbc, last).stream()
                 .filter(r -> "upstream".equals(r.get("source")))
                 .toList();
         assertThat(rows).hasSize(sent.size()).isNotEmpty();
@@ -154,10 +137,10 @@ class TinkerFlowTest {
             }
         }
         // The first request queued behind the workers was seen waiting, at a position.
-        assertThat(history(ids.get(3)).stream()
+        assertThat(Fixtures.history(jdbc, ids.get(3)).stream()
                         .anyMatch(r -> "queued".equals(r.get("status")) && r.get("queue_position") != null))
                 .isTrue();
-        assertThat(job(last).get("finished_at").isNull()).isFalse();
+        assertThat(api.job(last).get("finished_at").isNull()).isFalse();
         assertThat(jdbc.sql("SELECT count(*) FROM job WHERE started_at IS NOT NULL")
                         .query(Long.class)
                         .single())
@@ -169,7 +152,7 @@ class TinkerFlowTest {
     @Test
     void makesOneSessionPerModelAndGivesEveryRequestItsOwnSeqId() {
         List<Long> ids = List.of(enqueue("mint", 10), enqueue("mint", 10), enqueue("mint", 10));
-        ids.forEach(id -> awaitState(id, "succeeded"));
+        ids.forEach(id -> api.awaitJobState(id, "succeeded"));
 
         // One session per upstream and model, made by whichever test first needed it, and reused since.
         String sampling = jdbc.sql(
@@ -192,10 +175,10 @@ class TinkerFlowTest {
         force("asample", 429, "{\"detail\":\"Sampling backpressure: server overloaded\"}");
         long id = enqueue("mint", 10);
 
-        JsonNode done = awaitState(id, "succeeded");
+        JsonNode done = api.awaitJobState(id, "succeeded");
 
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
-        assertThat(history(id)).anySatisfy(r -> {
+        assertThat(Fixtures.history(jdbc, id)).anySatisfy(r -> {
             assertThat(r.get("state")).isEqualTo("queued");
             assertThat(String.valueOf(r.get("detail"))).contains("HTTP 429").contains("backpressure");
         });
@@ -206,7 +189,7 @@ class TinkerFlowTest {
         force("retrieve_future", 200, "{\"error\":\"prompt too long\",\"category\":\"user\"}");
         long id = enqueue("mint", 10);
 
-        JsonNode failed = awaitState(id, "failed");
+        JsonNode failed = api.awaitJobState(id, "failed");
 
         assertThat(failed.get("error").asString()).contains("prompt too long").contains("user");
         assertThat(failed.get("attempts").asInt()).isEqualTo(1);
@@ -217,10 +200,10 @@ class TinkerFlowTest {
         force("retrieve_future", 200, "{\"error\":\"out of memory\",\"category\":\"server\"}");
         long id = enqueue("mint", 10);
 
-        JsonNode done = awaitState(id, "succeeded");
+        JsonNode done = api.awaitJobState(id, "succeeded");
 
         assertThat(done.get("attempts").asInt()).isEqualTo(2);
-        assertThat(history(id))
+        assertThat(Fixtures.history(jdbc, id))
                 .anySatisfy(r -> assertThat(String.valueOf(r.get("detail"))).contains("out of memory"));
         // The failed request and its retry are two requests upstream, and no work was done twice.
         assertThat(stats().get("distinct_requests").asLong()).isEqualTo(2);
@@ -232,12 +215,12 @@ class TinkerFlowTest {
         force("retrieve_future", 410, "{\"detail\":\"lost\"}");
         long id = enqueue("mint", 10);
 
-        awaitState(id, "succeeded");
+        api.awaitJobState(id, "succeeded");
 
         assertThat(stats().get("distinct_requests").asLong()).isEqualTo(1);
         assertThat(stats().get("resubmissions").asLong()).isEqualTo(1);
         assertThat(stats().get("duplicate_submissions").asLong()).isZero();
-        assertThat(history(id))
+        assertThat(Fixtures.history(jdbc, id))
                 .anySatisfy(r -> assertThat(String.valueOf(r.get("detail"))).contains("410"));
     }
 
@@ -247,10 +230,10 @@ class TinkerFlowTest {
         force("retrieve_future", 429, "{\"detail\":\"slow down\"}");
         long id = enqueue("mint", 10);
 
-        JsonNode done = awaitState(id, "succeeded");
+        JsonNode done = api.awaitJobState(id, "succeeded");
 
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
-        List<Map<String, Object>> errors = history(id).stream()
+        List<Map<String, Object>> errors = Fixtures.history(jdbc, id).stream()
                 .filter(r -> "upstream".equals(r.get("source")) && r.get("detail") != null)
                 .toList();
         assertThat(errors).extracting(r -> r.get("http_status")).containsExactly(503, 429);
@@ -268,15 +251,15 @@ class TinkerFlowTest {
         String body = sample(10).replaceFirst("\\{", "{\"upstream\":\"mint\",\"max_attempts\":2,");
         long id = api.postJson("/api/v1/jobs", body).json().get("id").asLong();
 
-        JsonNode failed = awaitState(id, "failed");
+        JsonNode failed = api.awaitJobState(id, "failed");
 
         assertThat(failed.get("attempts").asInt()).isEqualTo(2);
         assertThat(failed.get("error").asString()).contains("server fault 1").contains("attempt 2 of 2");
-        assertThat(history(id).stream()
+        assertThat(Fixtures.history(jdbc, id).stream()
                         .map(r -> String.valueOf(r.get("detail")))
                         .filter(d -> d.contains("server fault")))
                 .hasSize(2);
-        assertThat(history(id).stream()
+        assertThat(Fixtures.history(jdbc, id).stream()
                         .filter(r -> "claimed".equals(r.get("state")))
                         .map(r -> r.get("attempt")))
                 .containsExactly(1, 2);
@@ -290,9 +273,9 @@ class TinkerFlowTest {
                  "estimated_wait_s":1.5,"progress":{"custom":true},"retry_after_s":1}""".replace("\n", ""));
         long id = enqueue("mint", 10);
 
-        awaitState(id, "succeeded");
+        api.awaitJobState(id, "succeeded");
 
-        Map<String, Object> snapshot = history(id).stream()
+        Map<String, Object> snapshot = Fixtures.history(jdbc, id).stream()
                 .filter(r -> Integer.valueOf(200).equals(r.get("http_status")))
                 .findFirst()
                 .orElseThrow();
@@ -314,10 +297,10 @@ class TinkerFlowTest {
                 "/emulator/forced", "{\"path\":\"retrieve_future\",\"status\":504,\"hang_ms\":6000,\"count\":1}");
         long id = enqueue("mint", 10);
 
-        JsonNode done = awaitState(id, "succeeded");
+        JsonNode done = api.awaitJobState(id, "succeeded");
 
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
-        assertThat(history(id)).anySatisfy(r -> {
+        assertThat(Fixtures.history(jdbc, id)).anySatisfy(r -> {
             assertThat(r.get("source")).isEqualTo("upstream");
             assertThat(r.get("http_status")).isNull();
             assertThat(String.valueOf(r.get("detail"))).contains("HttpTimeoutException");
@@ -329,7 +312,7 @@ class TinkerFlowTest {
         force("retrieve_future", 422, "{\"detail\":\"bad request id\"}");
         long id = enqueue("mint", 10);
 
-        JsonNode failed = awaitState(id, "failed");
+        JsonNode failed = api.awaitJobState(id, "failed");
 
         assertThat(failed.get("error").asString()).contains("HTTP 422").contains("bad request id");
     }
@@ -339,7 +322,7 @@ class TinkerFlowTest {
         force("retrieve_future", 404, "{\"detail\":\"Unknown request_id: x\"}");
         long id = enqueue("mint", 10);
 
-        awaitState(id, "succeeded");
+        api.awaitJobState(id, "succeeded");
 
         assertThat(stats().get("distinct_requests").asLong()).isEqualTo(1);
         assertThat(stats().get("resubmissions").asLong()).isEqualTo(1);
@@ -364,7 +347,7 @@ class TinkerFlowTest {
         assertThat(jobs.rescueExpiredClaims(later.plusSeconds(31), 10)).isEqualTo(1);
         jdbc.sql("UPDATE job SET run_after = now() WHERE id = ?").param(id).update();
 
-        awaitState(id, "succeeded");
+        api.awaitJobState(id, "succeeded");
 
         assertThat(jdbc.sql("SELECT upstream_seq_id FROM job WHERE id = ?")
                         .param(id)
@@ -380,14 +363,15 @@ class TinkerFlowTest {
     void retryRequeuesAFailedJobWithFreshAttempts() {
         force("retrieve_future", 200, "{\"error\":\"bad\",\"category\":\"user\"}");
         long id = enqueue("mint", 10);
-        awaitState(id, "failed");
+        api.awaitJobState(id, "failed");
 
         Api.Answer retried = api.postJson("/api/v1/jobs/" + id + "/retry", "");
 
         assertThat(retried.status()).isEqualTo(200);
-        JsonNode done = awaitState(id, "succeeded");
+        JsonNode done = api.awaitJobState(id, "succeeded");
         assertThat(done.get("attempts").asInt()).isEqualTo(1);
-        assertThat(history(id)).anySatisfy(r -> assertThat(r.get("detail")).isEqualTo("retried by operator"));
+        assertThat(Fixtures.history(jdbc, id))
+                .anySatisfy(r -> assertThat(r.get("detail")).isEqualTo("retried by operator"));
         Api.Answer again = api.postJson("/api/v1/jobs/" + id + "/retry", "");
         assertThat(again.status()).isEqualTo(409);
         assertThat(again.json().get("state").asString()).isEqualTo("succeeded");
@@ -433,7 +417,7 @@ class TinkerFlowTest {
         });
 
         // Upstream, the fields come from the upstream's snapshot; a field it left null has no header.
-        awaitState(ids.getFirst(), "succeeded");
+        api.awaitJobState(ids.getFirst(), "succeeded");
         long upstreamWaiting = enqueue("mint", 4000);
         await().atMost(Duration.ofSeconds(10))
                 .until(() ->
@@ -454,7 +438,7 @@ class TinkerFlowTest {
 
         // Without the header, or once finished, the job answers 200.
         assertThat(api.get("/api/v1/jobs/" + upstreamWaiting).status()).isEqualTo(200);
-        awaitState(upstreamWaiting, "succeeded");
+        api.awaitJobState(upstreamWaiting, "succeeded");
         assertThat(api.get("/api/v1/jobs/" + upstreamWaiting, "X-Sluice-Backpressure", "1")
                         .status())
                 .isEqualTo(200);

@@ -1,0 +1,73 @@
+package dev.sluice.dispatch;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The thin scheduler around a background component's {@code runOnce()}: one platform thread that
+ * runs passes back to back while they find work, sleeps {@code idleWait} when a pass finds none,
+ * and at its boundary logs a failure, pauses a second and carries on (e.g. while the database is
+ * away).
+ */
+public final class Loop {
+
+    private static final Logger log = LoggerFactory.getLogger(Loop.class);
+    private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
+
+    private final String name;
+    private final IntSupplier pass;
+    private final Duration idleWait;
+    private volatile boolean running;
+    private Thread thread;
+
+    /** {@code pass} returns how much work it found; 0 makes the loop wait {@code idleWait}. */
+    public Loop(String name, IntSupplier pass, Duration idleWait) {
+        this.name = name;
+        this.pass = pass;
+        this.idleWait = idleWait;
+    }
+
+    public synchronized void start() {
+        running = true;
+        thread = Thread.ofPlatform().name(name).daemon().start(this::run);
+    }
+
+    private void run() {
+        while (running) {
+            try {
+                if (pass.getAsInt() == 0) {
+                    Thread.sleep(idleWait);
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                log.warn("{} failed; retrying in {}", name, ERROR_PAUSE, e);
+                try {
+                    Thread.sleep(ERROR_PAUSE);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Stops the thread, waiting up to {@code grace} for the pass under way. */
+    public synchronized void stop(Duration grace) {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(grace.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            thread = null;
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+}
