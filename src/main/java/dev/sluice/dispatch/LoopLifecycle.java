@@ -1,0 +1,46 @@
+package dev.sluice.dispatch;
+
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * A background component's {@link Loop} started and stopped with the application, wherever
+ * {@code sluice.dispatch.enabled} is true. On stop it ends the loop, then gives the work the
+ * component already started up to the shutdown grace to finish.
+ */
+public abstract class LoopLifecycle implements SmartLifecycle {
+
+    private final DispatchProperties dispatch;
+    private final Loop loop;
+
+    protected LoopLifecycle(String name, IntSupplier pass, Duration idleWait, DispatchProperties dispatch) {
+        this.dispatch = dispatch;
+        this.loop = new Loop(name, pass, idleWait);
+    }
+
+    /** Waits up to {@code grace} for the work already started; false when some is left. */
+    protected abstract boolean finishStartedWork(Duration grace) throws InterruptedException;
+
+    @Override
+    public void start() {
+        if (dispatch.enabled()) {
+            loop.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        loop.stop(dispatch.shutdownGrace());
+        try {
+            finishStartedWork(dispatch.shutdownGrace());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+}
