@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -37,7 +36,6 @@ public class JobDispatcher {
     private final Clock clock;
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-sender-", 0).factory());
-    private final AtomicLong sending = new AtomicLong();
 
     JobDispatcher(
             JobRepository jobs,
@@ -73,7 +71,6 @@ public class JobDispatcher {
         }
         Duration tokenWait = gates.get(job.upstream()).reserveTokens(job.tokenCount());
         Prepared prepared = new Prepared(session, sessionFailure, tokenWait);
-        sending.incrementAndGet();
         senders.execute(() -> {
             try {
                 send(job, prepared);
@@ -82,7 +79,6 @@ public class JobDispatcher {
                 // which expires and is rescued.
                 log.error("job {}: sending failed unexpectedly; its lease will expire and be rescued", job.id(), e);
             } finally {
-                sending.decrementAndGet();
                 gates.get(job.upstream()).releaseSlots(1);
                 signals.wake(job.upstream());
             }
@@ -159,11 +155,6 @@ public class JobDispatcher {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for token permits", e);
         }
-    }
-
-    /** Jobs being sent right now on this instance. */
-    public long sending() {
-        return sending.get();
     }
 
     /** Stops taking jobs and waits up to {@code grace} for those being sent. */

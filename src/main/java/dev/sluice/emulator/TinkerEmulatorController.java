@@ -2,7 +2,6 @@ package dev.sluice.emulator;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -224,9 +223,5 @@ class TinkerEmulatorController {
 
     private static ResponseEntity<Object> detail(HttpStatus status, String detail) {
         return ResponseEntity.status(status).body(Map.of("detail", detail));
-    }
-
-    static List<String> paths() {
-        return List.of("asample", "retrieve_future");
     }
 }

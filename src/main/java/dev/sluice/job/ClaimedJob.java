@@ -28,8 +28,4 @@ public record ClaimedJob(
     public Fence fence() {
         return new Fence(id, leaseOwner, attempt);
     }
-
-    public boolean isLastAttempt() {
-        return attempt >= maxAttempts;
-    }
 }

@@ -1,6 +1,5 @@
 package dev.sluice.job;
 
-import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -51,14 +50,6 @@ public enum JobState {
             throw new IllegalStateException("illegal job state transition " + this + " -> " + target);
         }
         return target;
-    }
-
-    /** The states with an edge to {@code target}, as wire names, for a fenced WHERE clause. */
-    public static String[] sourcesOf(JobState target) {
-        return Arrays.stream(values())
-                .filter(s -> s.canMoveTo(target))
-                .map(JobState::wireName)
-                .toArray(String[]::new);
     }
 
     public static JobState fromWire(String value) {

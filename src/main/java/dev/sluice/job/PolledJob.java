@@ -16,8 +16,4 @@ public record PolledJob(
     public Fence fence() {
         return new Fence(id, leaseOwner, attempt);
     }
-
-    public boolean isLastAttempt() {
-        return attempt >= maxAttempts;
-    }
 }
