@@ -21,7 +21,12 @@ class QueueController {
         this.gates = gates;
     }
 
+    /**
+     * Limits are the configured totals; {@code share} is how many live instances split them (this
+     * instance sends at most total / share), and {@code available_*} are this instance's permits.
+     */
     record RateLimitView(
+            int share,
             long requestsPerMinute,
             Integer availableRequests,
             long tokensPerMinute,
@@ -49,6 +54,7 @@ class QueueController {
 
     private static RateLimitView view(UpstreamGate.Snapshot g, long running) {
         return new RateLimitView(
+                g.share(),
                 g.requestsPerMinute(),
                 g.availableRequests(),
                 g.tokensPerMinute(),

@@ -2,6 +2,7 @@ package dev.sluice.dispatch;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Instant;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -13,19 +14,34 @@ import org.springframework.stereotype.Component;
 public class NodeIdentity {
 
     private final String id;
+    private final String host;
+    private final long pid = ProcessHandle.current().pid();
+    private final Instant startedAt = Instant.now();
 
     NodeIdentity() {
-        String host;
+        String name;
         try {
-            host = InetAddress.getLocalHost().getHostName();
+            name = InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
-            host = "unknown-host";
+            name = "unknown-host";
         }
-        this.id = host + ":" + ProcessHandle.current().pid() + ":"
-                + UUID.randomUUID().toString().substring(0, 8);
+        this.host = name;
+        this.id = host + ":" + pid + ":" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     public String id() {
         return id;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    public long pid() {
+        return pid;
+    }
+
+    public Instant startedAt() {
+        return startedAt;
     }
 }

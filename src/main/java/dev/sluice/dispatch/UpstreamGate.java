@@ -30,8 +30,11 @@ public final class UpstreamGate {
     private final long requestsPerMinute;
     private final long tokensPerMinute;
     private final int maxInFlight;
-    private final RateLimiter requests;
-    private final RateLimiter tokens;
+    private final RateLimiterRegistry registry;
+    private final Duration maxTokenWait;
+    private volatile RateLimiter requests;
+    private volatile RateLimiter tokens;
+    private volatile int share = 1;
     private final Semaphore inFlight;
     private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
     /** Jobs this instance is sending to the upstream now (taken slots not yet given back). */
@@ -52,13 +55,36 @@ public final class UpstreamGate {
         this.maxInFlight = maxInFlight;
         // The claimer never blocks on the request limiter: it takes what is there, else it waits
         // for the next refresh itself. Token permits are reserved, and waited for, per job.
+        this.registry = registry;
+        this.maxTokenWait = maxTokenWait;
+        this.inFlight = maxInFlight == 0 ? null : new Semaphore(maxInFlight);
+        buildLimiters(1);
+    }
+
+    /**
+     * This instance's share of the limits: 1/{@code liveInstances} of each, rounded down, so the
+     * instances together never exceed the configured total. Limiters are rebuilt only on change.
+     */
+    synchronized void shareBetween(int liveInstances) {
+        int n = Math.max(1, liveInstances);
+        if (n != share) {
+            buildLimiters(n);
+        }
+    }
+
+    private void buildLimiters(int n) {
+        share = n;
         this.requests = requestsPerMinute == 0
                 ? null
-                : registry.rateLimiter("sluice-" + upstream + "-requests", config(requestsPerMinute, Duration.ZERO));
+                : limiter("sluice-" + upstream + "-requests", Math.max(1, requestsPerMinute / n), Duration.ZERO);
         this.tokens = tokensPerMinute == 0
                 ? null
-                : registry.rateLimiter("sluice-" + upstream + "-tokens", config(tokensPerMinute, maxTokenWait));
-        this.inFlight = maxInFlight == 0 ? null : new Semaphore(maxInFlight);
+                : limiter("sluice-" + upstream + "-tokens", Math.max(1, tokensPerMinute / n), maxTokenWait);
+    }
+
+    private RateLimiter limiter(String name, long perMinute, Duration timeout) {
+        registry.remove(name);
+        return registry.rateLimiter(name, config(perMinute, timeout));
     }
 
     static RateLimiterConfig config(long perMinute, Duration timeout) {
@@ -180,6 +206,7 @@ public final class UpstreamGate {
 
     /** The live numbers, for GET /api/v1/queue. Available counts are null when unlimited. */
     public record Snapshot(
+            int share,
             long requestsPerMinute,
             Integer availableRequests,
             long tokensPerMinute,
@@ -189,6 +216,7 @@ public final class UpstreamGate {
 
     Snapshot snapshot() {
         return new Snapshot(
+                share,
                 requestsPerMinute,
                 requests == null ? null : requests.getMetrics().getAvailablePermissions(),
                 tokensPerMinute,

@@ -32,6 +32,11 @@ public class UpstreamGates {
         return gates.get(upstream);
     }
 
+    /** Gives this instance 1/{@code liveInstances} of every upstream's limits. */
+    public void shareBetween(int liveInstances) {
+        gates.values().forEach(g -> g.shareBetween(liveInstances));
+    }
+
     /** The live limits of every upstream, by name. */
     public Map<String, UpstreamGate.Snapshot> snapshot() {
         Map<String, UpstreamGate.Snapshot> out = new LinkedHashMap<>();

@@ -1,0 +1,107 @@
+package dev.sluice.node;
+
+import dev.sluice.dispatch.DispatchProperties;
+import dev.sluice.dispatch.Loop;
+import dev.sluice.dispatch.NodeIdentity;
+import dev.sluice.dispatch.UpstreamGates;
+import java.time.Clock;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Registers this instance in {@code node}, heartbeats, counts the live instances and gives this one
+ * its share of every upstream's limits. It starts before the claimers (its first heartbeat, and
+ * so its share, is settled before any claim) and stops after them, deleting its row so the others
+ * take over its share at the next heartbeat. Only instances that send jobs register: an API-only
+ * instance ({@code sluice.dispatch.enabled=false}) takes no share.
+ *
+ * <p>How fast shares adapt: a joining instance counts itself and the others at once, and they
+ * lower theirs within one heartbeat (2 s); until they do, the upstream can see up to (1 + 1/N) of
+ * the limit. A stopped instance's share moves at the others' next heartbeat; a killed one's after
+ * {@code dead-after} (10 s) plus one heartbeat, during which the upstream sees less than the limit.
+ */
+@Component
+public class NodeRegistry implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
+
+    private final NodeRepository nodes;
+    private final NodeIdentity node;
+    private final UpstreamGates gates;
+    private final NodeProperties properties;
+    private final DispatchProperties dispatch;
+    private final Clock clock;
+    private final Loop loop;
+    private volatile int live = 1;
+
+    NodeRegistry(
+            NodeRepository nodes,
+            NodeIdentity node,
+            UpstreamGates gates,
+            NodeProperties properties,
+            DispatchProperties dispatch,
+            Clock clock) {
+        this.nodes = nodes;
+        this.node = node;
+        this.gates = gates;
+        this.properties = properties;
+        this.dispatch = dispatch;
+        this.clock = clock;
+        this.loop = new Loop(
+                "sluice-node-heartbeat",
+                () -> {
+                    runOnce();
+                    return 0;
+                },
+                properties.heartbeatInterval());
+    }
+
+    /** Renews this instance's row, recounts the live ones and applies the share; returns the count. */
+    public int runOnce() {
+        Instant now = clock.instant();
+        int count = nodes.heartbeat(
+                node.id(), node.host(), node.pid(), node.startedAt(), now, now.minus(properties.deadAfter()));
+        nodes.removeSilentSince(now.minus(properties.deadAfter().multipliedBy(30)));
+        if (count != live) {
+            log.info("{} live instance(s): this one now sends 1/{} of each upstream's limits", count, count);
+        }
+        live = count;
+        gates.shareBetween(count);
+        return count;
+    }
+
+    /** Live instances at the last heartbeat, this one included. */
+    public int live() {
+        return live;
+    }
+
+    @Override
+    public void start() {
+        if (dispatch.enabled()) {
+            runOnce();
+            loop.start();
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (loop.isRunning()) {
+            loop.stop(properties.heartbeatInterval());
+            nodes.remove(node.id());
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return loop.isRunning();
+    }
+
+    /** Before the claimers (default phase) start, after they stop. */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE - 1000;
+    }
+}
