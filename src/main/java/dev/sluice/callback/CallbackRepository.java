@@ -93,6 +93,14 @@ public class CallbackRepository {
                 == 1;
     }
 
+    /** Drops the leases {@code owner} holds (at its shutdown), so another sender takes them at once. */
+    public int releaseLeases(String owner) {
+        return jdbc.sql("""
+                UPDATE callback_delivery SET lease_owner = NULL, lease_expires_at = NULL
+                WHERE lease_owner = :owner AND state = 'pending'
+                """).param("owner", owner).update();
+    }
+
     /** A job's deliveries with every attempt, oldest first. */
     public List<Delivery> findByJob(long jobId) {
         Map<Long, List<Attempt>> attempts = new LinkedHashMap<>();

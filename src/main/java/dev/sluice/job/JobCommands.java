@@ -77,6 +77,13 @@ public interface JobCommands {
      */
     int rescueExpiredClaims(Instant now, int limit);
 
+    /**
+     * Hands back everything {@code owner} holds, at its shutdown: claimed jobs go back to the queue
+     * (their attempt stays used: they may have been sent), and poll leases are dropped, so any
+     * instance takes them over at once instead of after the lease. Returns how many jobs.
+     */
+    int releaseLeases(String owner, Instant now);
+
     /** queued or claimed -> cancelled; false when the job is in any other state or unknown. */
     boolean cancel(long jobId, Instant now);
 

@@ -435,6 +435,33 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
+    public int releaseLeases(String owner, Instant now) {
+        // Locks the owner's rows (few: its in-flight work); served by job_lease_idx's predicate.
+        return jdbc.sql("""
+                WITH held AS (
+                    SELECT id, state FROM job
+                    WHERE lease_owner = :owner AND state IN ('claimed', 'submitted')
+                    FOR UPDATE),
+                released AS (
+                    UPDATE job j
+                    SET state = CASE WHEN held.state = 'claimed' THEN 'queued' ELSE j.state END,
+                        run_after = CASE WHEN held.state = 'claimed' THEN CAST(:now AS timestamptz) ELSE j.run_after END,
+                        lease_owner = NULL, lease_expires_at = NULL
+                    FROM held WHERE j.id = held.id
+                    RETURNING j.id, j.attempts, held.state AS was),
+                history AS (
+                    INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
+                    SELECT id, :now, 'queue', 'queued', attempts, 'handed back by ' || :owner || ' at shutdown'
+                    FROM released WHERE was = 'claimed')
+                SELECT count(*) FROM released
+                """)
+                .param("owner", owner)
+                .param("now", ts(now))
+                .query(Integer.class)
+                .single();
+    }
+
+    @Override
     public boolean cancel(long jobId, Instant now) {
         // Locks the one row by primary key. A claimed job's worker will find its fence gone.
         return jdbc.sql("""

@@ -29,6 +29,7 @@ public class NodeRegistry implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
     private final NodeRepository nodes;
+    private final Handback handback;
     private final NodeIdentity node;
     private final UpstreamGates gates;
     private final NodeProperties properties;
@@ -39,12 +40,14 @@ public class NodeRegistry implements SmartLifecycle {
 
     NodeRegistry(
             NodeRepository nodes,
+            Handback handback,
             NodeIdentity node,
             UpstreamGates gates,
             NodeProperties properties,
             DispatchProperties dispatch,
             Clock clock) {
         this.nodes = nodes;
+        this.handback = handback;
         this.node = node;
         this.gates = gates;
         this.properties = properties;
@@ -86,10 +89,16 @@ public class NodeRegistry implements SmartLifecycle {
         }
     }
 
+    /**
+     * Runs after the claimers, poller and callback sender have stopped and had their grace period:
+     * whatever this instance still holds is handed back, and its row removed, so the others take
+     * over its work and its share at once.
+     */
     @Override
     public void stop() {
         if (loop.isRunning()) {
             loop.stop(properties.heartbeatInterval());
+            handback.releaseAll(node.id());
             nodes.remove(node.id());
         }
     }
