@@ -106,6 +106,9 @@ public class JobDispatcher {
                 throw prepared.sessionFailure();
             }
             SubmitKey key = prepared.session() == null ? null : job.submitKey(prepared.session());
+            if (!upstream.recognisesResends() && !jobs.markSending(fence, clock.instant())) {
+                return; // fenced out: cancelled or rescued meanwhile
+            }
             Instant sentAt = clock.instant();
             switch (upstream.submit(job, key)) {
                 case Submission.Completed c -> {

@@ -65,6 +65,8 @@ public class WaitEstimator {
             case QUEUED -> waitingHere(job, now, last);
             case CLAIMED -> new Wait("claimed", "sending", null, 0, null, 0.0, null, 1, last);
             case SUBMITTED -> waitingUpstream(now, last);
+            case SUBMIT_UNKNOWN ->
+                new Wait("submit_unknown", "needs_operator", "may_have_been_served", null, null, null, null, 30, last);
             case SUCCEEDED, FAILED, CANCELLED -> throw new IllegalArgumentException("job " + job.id() + " is finished");
         };
     }

@@ -68,8 +68,15 @@ public interface JobCommands {
     /** A failed poll (429, 5xx, timeout): appends it to the history and sets the next poll. */
     boolean recordPollError(Fence fence, Integer httpStatus, String error, Instant nextPollAt, Instant now);
 
-    /** failed -> queued by an operator: a fresh set of attempts and a new request upstream. */
+    /** failed or submit_unknown -> queued by an operator: fresh attempts, a new request upstream. */
     boolean retry(long jobId, Instant now);
+
+    /**
+     * Records that a request the upstream cannot recognise if sent again (no idempotency) is about
+     * to be sent, so that if this worker dies the job waits in submit_unknown instead of being
+     * re-sent. Fenced; false when fenced out.
+     */
+    boolean markSending(Fence fence, Instant now);
 
     /**
      * Returns up to {@code limit} claimed jobs whose lease expired to the queue (or fails them when
@@ -84,7 +91,7 @@ public interface JobCommands {
      */
     int releaseLeases(String owner, Instant now);
 
-    /** queued or claimed -> cancelled; false when the job is in any other state or unknown. */
+    /** queued, claimed or submit_unknown -> cancelled; false in any other state or when unknown. */
     boolean cancel(long jobId, Instant now);
 
     Map<Priority, Long> countQueuedByPriority();

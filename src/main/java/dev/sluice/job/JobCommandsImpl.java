@@ -211,7 +211,8 @@ class JobCommandsImpl implements JobCommands {
     @Override
     public boolean requeue(
             Fence fence, Instant runAfter, boolean countAttempt, boolean newRequest, String error, Instant now) {
-        String assignments = "run_after = :runAfter, error = :error, upstream_request_id = NULL, next_poll_at = NULL"
+        String assignments = "run_after = :runAfter, error = :error, upstream_request_id = NULL, next_poll_at = NULL,"
+                + " send_started_at = NULL"
                 + (countAttempt ? "" : ", attempts = attempts - 1")
                 + (newRequest ? ", upstream_session = NULL, upstream_seq_id = NULL" : "");
         return moveFenced(
@@ -345,8 +346,9 @@ class JobCommandsImpl implements JobCommands {
                     UPDATE job
                     SET state = 'queued', attempts = 0, run_after = :now, finished_at = NULL,
                         upstream_session = NULL, upstream_seq_id = NULL, upstream_request_id = NULL,
-                        next_poll_at = NULL, poll_errors = 0
-                    WHERE id = :id AND state = 'failed'
+                        next_poll_at = NULL, poll_errors = 0, send_started_at = NULL, lease_owner = NULL,
+                        lease_expires_at = NULL
+                    WHERE id = :id AND state IN ('failed', 'submit_unknown')
                     RETURNING id)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
                 SELECT id, :now, 'queue', 'queued', 0, 'retried by operator' FROM retried
@@ -408,10 +410,28 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
+    public boolean markSending(Fence fence, Instant now) {
+        // Locks the one row by primary key; fenced like every write after the claim.
+        return fenced(
+                fence,
+                "send start",
+                jdbc.sql("""
+                UPDATE job SET send_started_at = :now
+                WHERE id = :id AND state = 'claimed' AND lease_owner = :owner AND attempts = :attempt
+                """)
+                        .param("now", ts(now))
+                        .param("id", fence.jobId())
+                        .param("owner", fence.leaseOwner())
+                        .param("attempt", fence.attempt())
+                        .update());
+    }
+
+    @Override
     public int rescueExpiredClaims(Instant now, int limit) {
         // Locks: the expired rows it returns, SKIP LOCKED (a worker writing its outcome right now
         // holds its row; the next pass sees what it wrote). Index: job_lease_idx, oldest expiry first.
-        // The attempt stays used: the job may have reached the upstream before its worker died.
+        // The attempt stays used: the job may have reached the upstream before its worker died. A
+        // job whose request went to an upstream without idempotency goes to submit_unknown.
         return jdbc.sql("""
                 WITH expired AS (
                     SELECT id, lease_owner FROM job
@@ -421,9 +441,15 @@ class JobCommandsImpl implements JobCommands {
                     FOR UPDATE SKIP LOCKED),
                 rescued AS (
                     UPDATE job j
-                    SET state = CASE WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
-                        finished_at = CASE WHEN j.attempts >= j.max_attempts THEN CAST(:now AS timestamptz) END,
-                        error = CASE WHEN j.attempts >= j.max_attempts
+                    SET state = CASE WHEN j.send_started_at IS NOT NULL THEN 'submit_unknown'
+                                     WHEN j.attempts >= j.max_attempts THEN 'failed' ELSE 'queued' END,
+                        finished_at = CASE WHEN j.send_started_at IS NULL AND j.attempts >= j.max_attempts
+                                           THEN CAST(:now AS timestamptz) END,
+                        error = CASE WHEN j.send_started_at IS NOT NULL
+                                     THEN 'lease of ' || expired.lease_owner || ' expired after the request was sent to '
+                                          || j.upstream || ', which cannot recognise a re-send: it may have been served;'
+                                          || ' retry or cancel the job'
+                                     WHEN j.attempts >= j.max_attempts
                                      THEN 'lease of ' || expired.lease_owner || ' expired on the last attempt'
                                      ELSE j.error END,
                         run_after = :now, lease_owner = NULL, lease_expires_at = NULL
@@ -444,14 +470,15 @@ class JobCommandsImpl implements JobCommands {
                     FOR UPDATE),
                 released AS (
                     UPDATE job j
-                    SET state = CASE WHEN held.state = 'claimed' THEN 'queued' ELSE j.state END,
+                    SET state = CASE WHEN held.state <> 'claimed' THEN j.state
+                                     WHEN j.send_started_at IS NOT NULL THEN 'submit_unknown' ELSE 'queued' END,
                         run_after = CASE WHEN held.state = 'claimed' THEN CAST(:now AS timestamptz) ELSE j.run_after END,
                         lease_owner = NULL, lease_expires_at = NULL
                     FROM held WHERE j.id = held.id
-                    RETURNING j.id, j.attempts, held.state AS was),
+                    RETURNING j.id, j.state, j.attempts, held.state AS was),
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
-                    SELECT id, :now, 'queue', 'queued', attempts, 'handed back by ' || :owner || ' at shutdown'
+                    SELECT id, :now, 'queue', state, attempts, 'handed back by ' || :owner || ' at shutdown'
                     FROM released WHERE was = 'claimed')
                 SELECT count(*) FROM released
                 """)
@@ -468,7 +495,7 @@ class JobCommandsImpl implements JobCommands {
                 WITH cancelled AS (
                     UPDATE job
                     SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_expires_at = NULL
-                    WHERE id = :id AND state IN ('queued', 'claimed')
+                    WHERE id = :id AND state IN ('queued', 'claimed', 'submit_unknown')
                     RETURNING id, attempts)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
                 SELECT id, :now, 'queue', 'cancelled', attempts, 'cancelled by client' FROM cancelled

@@ -56,11 +56,11 @@ public class JobService {
         return jobs.findById(id);
     }
 
-    /** Re-queues a failed job with a fresh set of attempts. */
+    /** Re-queues a failed or submit_unknown job with a fresh set of attempts. */
     public Job retry(long id) {
         if (!jobs.retry(id, clock.instant())) {
             Job job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
-            throw new JobStateConflictException(id, job.state(), "only a failed job can be retried");
+            throw new JobStateConflictException(id, job.state(), "only a failed or submit_unknown job can be retried");
         }
         Job job = jobs.findById(id).orElseThrow();
         events.publishEvent(new JobsEnqueued(Set.of(job.upstream())));

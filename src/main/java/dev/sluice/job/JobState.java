@@ -13,6 +13,11 @@ public enum JobState {
     QUEUED,
     CLAIMED,
     SUBMITTED,
+    /**
+     * The worker died after sending a request the upstream cannot recognise if sent again (no
+     * idempotency): it may have been served. Waits for an operator to retry or cancel it.
+     */
+    SUBMIT_UNKNOWN,
     SUCCEEDED,
     FAILED,
     CANCELLED;
@@ -23,10 +28,11 @@ public enum JobState {
         QUEUED.next = EnumSet.of(CLAIMED, CANCELLED);
         // A claimed job is being sent: a synchronous upstream finishes it at once; a retryable
         // failure or an upstream 429 puts it back in the queue.
-        CLAIMED.next = EnumSet.of(SUBMITTED, SUCCEEDED, FAILED, QUEUED, CANCELLED);
+        CLAIMED.next = EnumSet.of(SUBMITTED, SUCCEEDED, FAILED, QUEUED, CANCELLED, SUBMIT_UNKNOWN);
         SUBMITTED.next = EnumSet.of(SUCCEEDED, FAILED, QUEUED, CANCELLED);
         SUCCEEDED.next = EnumSet.noneOf(JobState.class);
         // An operator may re-queue a failed job by hand.
+        SUBMIT_UNKNOWN.next = EnumSet.of(QUEUED, CANCELLED);
         FAILED.next = EnumSet.of(QUEUED);
         CANCELLED.next = EnumSet.noneOf(JobState.class);
     }

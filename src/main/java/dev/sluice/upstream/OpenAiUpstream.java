@@ -103,6 +103,12 @@ final class OpenAiUpstream implements Upstream {
         return new UpstreamSnapshot(status, null, null, null, null, null, null, null, null, headers.toString());
     }
 
+    /** No idempotency: a request whose answer was lost may have been served. */
+    @Override
+    public boolean recognisesResends() {
+        return false;
+    }
+
     @Override
     public PollResult poll(String requestId) {
         throw new IllegalStateException("openai jobs finish when submitted; there is nothing to poll");

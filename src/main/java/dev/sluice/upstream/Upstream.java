@@ -29,6 +29,14 @@ public interface Upstream {
     /** Polls a request this upstream accepted; only for protocols that answer with {@code Accepted}. */
     PollResult poll(String requestId) throws UpstreamException;
 
+    /**
+     * Whether the upstream recognises a re-send of the same request (Tinker's seq_id). When it does
+     * not, a job whose worker dies after sending goes to submit_unknown rather than being re-sent.
+     */
+    default boolean recognisesResends() {
+        return true;
+    }
+
     /** Keeps this upstream's sessions alive, if it has any; called every few seconds. */
     default void heartbeat() {}
 }

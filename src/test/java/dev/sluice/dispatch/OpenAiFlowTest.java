@@ -244,4 +244,50 @@ class OpenAiFlowTest {
         assertThat(api.job(groq).get("state").asString()).isEqualTo("queued");
         api.awaitJobState(groq, "succeeded");
     }
+
+    @Autowired
+    dev.sluice.job.JobRepository jobs;
+
+    @Autowired
+    dev.sluice.upstream.Upstreams upstreams;
+
+    @Test
+    void aCrashAfterSendingToAnUpstreamWithoutIdempotencyLeavesTheJobInSubmitUnknownNotResent() throws Exception {
+        java.time.Instant later = java.time.Instant.now().plus(Duration.ofHours(1));
+        String payload = api.json(chat(8)).get("payload").toString();
+        long id = jobs.insert(
+                        new dev.sluice.job.NewJob(
+                                "groq",
+                                "/openai/v1/chat/completions",
+                                payload,
+                                10,
+                                dev.sluice.job.Priority.HIGH,
+                                null,
+                                null,
+                                3,
+                                null),
+                        later)
+                .orElseThrow();
+        dev.sluice.job.ClaimedJob claimed = jobs.claimNextBatch("groq", 1, "crashed-node", later, later.plusSeconds(30))
+                .getFirst();
+        assertThat(jobs.markSending(claimed.fence(), later)).isTrue();
+        upstreams.get("groq").submit(claimed, null);
+        // ... and the node dies before it writes the answer. Its lease expires:
+        jobs.rescueExpiredClaims(later.plusSeconds(31), 10);
+
+        JsonNode job = api.job(id);
+        assertThat(job.get("state").asString()).isEqualTo("submit_unknown");
+        assertThat(job.get("error").asString()).contains("may have been served");
+        Api.Answer waiting = api.get("/api/v1/jobs/" + id, "X-Sluice-Backpressure", "1");
+        assertThat(waiting.status()).isEqualTo(408);
+        assertThat(waiting.json().get("status").asString()).isEqualTo("submit_unknown");
+        assertThat(emulator.get("/emulator/stats").json().get("submissions").asLong())
+                .isEqualTo(1);
+
+        // The operator decides: a retry sends it again, as a new request.
+        assertThat(api.postJson("/api/v1/jobs/" + id + "/retry", "").status()).isEqualTo(200);
+        api.awaitJobState(id, "succeeded");
+        assertThat(emulator.get("/emulator/stats").json().get("submissions").asLong())
+                .isEqualTo(2);
+    }
 }

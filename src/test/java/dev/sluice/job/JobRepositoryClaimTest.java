@@ -323,4 +323,60 @@ class JobRepositoryClaimTest {
         assertThat(row.error()).contains("expired on the last attempt");
         assertThat(row.finishedAt()).isNotNull();
     }
+
+    @Test
+    void aJobSentWhereResendsAreNotRecognisedWaitsInSubmitUnknownWhenItsWorkerDies() {
+        long id = insert(Priority.HIGH);
+        ClaimedJob claimed = jobs.claimNextBatch("noop", 1, "dead-node", now, now.plusSeconds(10))
+                .getFirst();
+        assertThat(jobs.markSending(claimed.fence(), now)).isTrue();
+
+        assertThat(jobs.rescueExpiredClaims(now.plusSeconds(11), 100)).isEqualTo(1);
+
+        Job row = jobs.findById(id).orElseThrow();
+        assertThat(row.state()).isEqualTo(JobState.SUBMIT_UNKNOWN);
+        assertThat(row.error()).contains("may have been served").contains("retry or cancel");
+        assertThat(row.finishedAt()).isNull();
+        assertThat(row.leaseOwner()).isNull();
+        assertThat(jobs.claimNextBatch("noop", 10, OWNER, now.plusSeconds(20), now.plusSeconds(300)))
+                .as("never re-sent by itself")
+                .isEmpty();
+
+        assertThat(jobs.retry(id, now.plusSeconds(30))).isTrue();
+        Job retried = jobs.findById(id).orElseThrow();
+        assertThat(retried.state()).isEqualTo(JobState.QUEUED);
+        assertThat(retried.attempts()).isZero();
+        assertThat(jdbc.sql("SELECT send_started_at IS NULL FROM job WHERE id = ?")
+                        .param(id)
+                        .query(Boolean.class)
+                        .single())
+                .isTrue();
+    }
+
+    @Test
+    void aJobInSubmitUnknownCanBeCancelled() {
+        long id = insert(Priority.HIGH);
+        ClaimedJob claimed = jobs.claimNextBatch("noop", 1, "dead-node", now, now.plusSeconds(10))
+                .getFirst();
+        jobs.markSending(claimed.fence(), now);
+        jobs.rescueExpiredClaims(now.plusSeconds(11), 100);
+
+        assertThat(jobs.cancel(id, now.plusSeconds(12))).isTrue();
+
+        assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void aClaimThatWasNeverSentGoesBackToTheQueueAndForgetsItsSendMark() {
+        long id = insert(Priority.HIGH);
+        ClaimedJob claimed = claim(1).getFirst();
+        jobs.markSending(claimed.fence(), now);
+
+        jobs.requeue(claimed.fence(), now, false, false, "HTTP 429", now);
+        ClaimedJob again = claim(1).getFirst();
+        jobs.rescueExpiredClaims(now.plusSeconds(301), 100);
+
+        assertThat(again.id()).isEqualTo(id);
+        assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
 }
