@@ -1,0 +1,190 @@
+package dev.sluice.fault;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.Api;
+import dev.sluice.EmulatorServer;
+import dev.sluice.TestDatabase;
+import java.io.File;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Three Sluice JVMs and the emulator on one database; every few seconds one instance is killed
+ * with SIGKILL (no shutdown hook, no hand-back) and started again, until every job has finished.
+ * Nothing may be lost, and the emulator must see no work done twice.
+ */
+class KillNineTest {
+
+    private static final int JOBS = 600;
+    private static final int INSTANCES = 3;
+    private static final Duration KILL_EVERY = Duration.ofSeconds(6);
+    private static final Duration DEADLINE = Duration.ofSeconds(240);
+
+    private final List<Process> instances = new ArrayList<>();
+    private ConfigurableApplicationContext emulator;
+
+    @AfterEach
+    void stopEverything() {
+        instances.forEach(Process::destroyForcibly);
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+
+    private static String databaseUrl() {
+        return TestDatabase.get("sluice_test").url().replaceFirst("/[^/?]+(\\?|$)", "/sluice_fault$1");
+    }
+
+    private Process start(String emulatorUrl) throws Exception {
+        TestDatabase.Connection db = TestDatabase.get("sluice_test");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.sluice.SluiceApplication",
+                "--server.port=0",
+                "--spring.main.banner-mode=off",
+                "--logging.level.root=WARN",
+                "--spring.datasource.url=" + databaseUrl(),
+                "--spring.datasource.username=" + db.username(),
+                "--spring.datasource.password=" + db.password(),
+                "--spring.datasource.hikari.maximum-pool-size=4",
+                "--sluice.default-upstream=mint",
+                "--sluice.upstreams.mint.protocol=tinker",
+                "--sluice.upstreams.mint.base-url=" + emulatorUrl,
+                "--sluice.upstreams.mint.timeout=3s",
+                "--sluice.dispatch.lease-duration=8s",
+                "--sluice.dispatch.max-token-wait=4s",
+                "--sluice.dispatch.rescue-interval=1s",
+                "--sluice.dispatch.idle-wait=100ms",
+                "--sluice.polling.lease=8s",
+                "--sluice.polling.idle-wait=100ms"));
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(
+                        new File(System.getProperty("java.io.tmpdir"), "sluice-kill-" + instances.size() + ".log"))
+                .start();
+    }
+
+    @Test
+    void killingInstancesWithSigkillLosesNothingAndSendsNothingTwice() throws Exception {
+        emulator = EmulatorServer.start(
+                "--sluice.emulator.workers=16",
+                "--sluice.emulator.tokens-per-second=20000",
+                "--sluice.emulator.max-in-flight=2000");
+        String emulatorUrl = EmulatorServer.url(emulator);
+        Api emulatorApi = new Api(Integer.parseInt(emulatorUrl.replaceAll(".*:", "")));
+        TestDatabase.Connection db = TestDatabase.get("sluice_test");
+        try (Connection admin = DriverManager.getConnection(db.url(), db.username(), db.password());
+                Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS sluice_fault WITH (FORCE)");
+            s.execute("CREATE DATABASE sluice_fault");
+        }
+
+        for (int i = 0; i < INSTANCES; i++) {
+            instances.add(start(emulatorUrl));
+        }
+        // The first instance to start migrates the schema; then the jobs go in, all at once.
+        try (Connection c = awaitSchema(db)) {
+            try (Statement s = c.createStatement()) {
+                s.executeUpdate("""
+                        INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts,
+                                         run_after, created_at)
+                        SELECT 'mint', '/api/v1/asample',
+                               '{"base_model":"m","prompt":{"chunks":[{"tokens":[1,2,3],"type":"encoded_text"}]},"sampling_params":{"max_tokens":200}}',
+                               203, mod(g, 3), 'queued', 10, now(), now()
+                        FROM generate_series(1, %d) g""".formatted(JOBS));
+            }
+            Random random = new Random(7);
+            long deadline = System.nanoTime() + DEADLINE.toNanos();
+            int kills = 0;
+            while (!allFinishedWithin(c, KILL_EVERY) && System.nanoTime() < deadline) {
+                int victim = random.nextInt(INSTANCES);
+                instances.get(victim).destroyForcibly().waitFor();
+                instances.set(victim, start(emulatorUrl));
+                kills++;
+            }
+
+            assertThat(finished(c)).as("finished jobs after %d kills", kills).isEqualTo(JOBS);
+            assertThat(count(c, "SELECT count(*) FROM job WHERE state = 'succeeded'"))
+                    .isEqualTo(JOBS);
+            JsonNode stats = emulatorApi.get("/emulator/stats").json();
+            assertThat(stats.get("duplicate_submissions").asLong()).isZero();
+            assertThat(stats.get("distinct_requests").asLong()).isEqualTo(JOBS);
+            // Recovery: from a dead instance's claim to its job's next claim by a live one.
+            String recovery = text(c, """
+                    SELECT coalesce(percentile_disc(0.5) WITHIN GROUP (ORDER BY s) || ' s p50, '
+                                    || percentile_disc(0.99) WITHIN GROUP (ORDER BY s) || ' s p99, '
+                                    || count(*) || ' jobs', 'no job needed rescue')
+                    FROM (SELECT round(extract(epoch FROM next.observed_at - h.observed_at)::numeric, 1) AS s
+                          FROM job_status_history h
+                          JOIN LATERAL (SELECT observed_at FROM job_status_history n
+                                        WHERE n.job_id = h.job_id AND n.id > h.id AND n.state = 'claimed'
+                                        ORDER BY n.id LIMIT 1) next ON true
+                          WHERE h.state = 'claimed' AND EXISTS (
+                              SELECT 1 FROM job_status_history r WHERE r.job_id = h.job_id AND r.id > h.id
+                                AND r.detail LIKE 'lease of % expired')) recovered""");
+            System.out.printf(
+                    "kill -9 test: %d jobs, %d kills, recovery %s, emulator %s%n", JOBS, kills, recovery, stats);
+        }
+    }
+
+    /** Waits until the first instance has migrated the schema, and answers a connection to it. */
+    private static Connection awaitSchema(TestDatabase.Connection db) throws Exception {
+        Connection c = DriverManager.getConnection(databaseUrl(), db.username(), db.password());
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> {
+                    count(c, "SELECT count(*) FROM node");
+                    return true;
+                });
+        return c;
+    }
+
+    /** Waits up to {@code wait} for every job to finish: the cadence of the kills. */
+    private static boolean allFinishedWithin(Connection c, Duration wait) {
+        try {
+            await().atMost(wait).pollInterval(Duration.ofMillis(250)).until(() -> finished(c) >= JOBS);
+            return true;
+        } catch (ConditionTimeoutException e) {
+            return false;
+        }
+    }
+
+    private static long finished(Connection c) throws Exception {
+        return count(c, "SELECT count(*) FROM job WHERE state IN ('succeeded', 'failed', 'cancelled')");
+    }
+
+    private static String text(Connection c, String sql) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private static long count(Connection c, String sql) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
