@@ -22,11 +22,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Three Sluice JVMs and the emulator on one database; every few seconds one instance is killed
- * with SIGKILL (no shutdown hook, no hand-back) and started again, until every job has finished.
- * Nothing may be lost, and the emulator must see no work done twice.
+ * Three Sluice JVMs and the emulator on one database. One test kills a random instance with
+ * SIGKILL (no shutdown hook, no hand-back) every few seconds and starts it again, until every job
+ * has finished: nothing may be lost, and the emulator must see no work done twice. The other runs
+ * the three against one configured rate and checks what the emulator saw.
  */
-class KillNineTest {
+class ClusterFaultTest {
 
     private static final int JOBS = 600;
     private static final int INSTANCES = 3;
@@ -48,7 +49,7 @@ class KillNineTest {
         return TestDatabase.get("sluice_test").url().replaceFirst("/[^/?]+(\\?|$)", "/sluice_fault$1");
     }
 
-    private Process start(String emulatorUrl) throws Exception {
+    private Process start(String emulatorUrl, String... extra) throws Exception {
         TestDatabase.Connection db = TestDatabase.get("sluice_test");
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(
@@ -75,6 +76,7 @@ class KillNineTest {
                 "--sluice.dispatch.idle-wait=100ms",
                 "--sluice.polling.lease=8s",
                 "--sluice.polling.idle-wait=100ms"));
+        command.addAll(List.of(extra));
         return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(
@@ -91,26 +93,14 @@ class KillNineTest {
         String emulatorUrl = EmulatorServer.url(emulator);
         Api emulatorApi = new Api(Integer.parseInt(emulatorUrl.replaceAll(".*:", "")));
         TestDatabase.Connection db = TestDatabase.get("sluice_test");
-        try (Connection admin = DriverManager.getConnection(db.url(), db.username(), db.password());
-                Statement s = admin.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS sluice_fault WITH (FORCE)");
-            s.execute("CREATE DATABASE sluice_fault");
-        }
+        freshDatabase(db);
 
         for (int i = 0; i < INSTANCES; i++) {
             instances.add(start(emulatorUrl));
         }
         // The first instance to start migrates the schema; then the jobs go in, all at once.
         try (Connection c = awaitSchema(db)) {
-            try (Statement s = c.createStatement()) {
-                s.executeUpdate("""
-                        INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts,
-                                         run_after, created_at)
-                        SELECT 'mint', '/api/v1/asample',
-                               '{"base_model":"m","prompt":{"chunks":[{"tokens":[1,2,3],"type":"encoded_text"}]},"sampling_params":{"max_tokens":200}}',
-                               203, mod(g, 3), 'queued', 10, now(), now()
-                        FROM generate_series(1, %d) g""".formatted(JOBS));
-            }
+            insertJobs(c);
             Random random = new Random(7);
             long deadline = System.nanoTime() + DEADLINE.toNanos();
             int kills = 0;
@@ -142,6 +132,74 @@ class KillNineTest {
                                 AND r.detail LIKE 'lease of % expired')) recovered""");
             System.out.printf(
                     "kill -9 test: %d jobs, %d kills, recovery %s, emulator %s%n", JOBS, kills, recovery, stats);
+        }
+    }
+
+    private static void freshDatabase(TestDatabase.Connection db) throws Exception {
+        try (Connection admin = DriverManager.getConnection(db.url(), db.username(), db.password());
+                Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS sluice_fault WITH (FORCE)");
+            s.execute("CREATE DATABASE sluice_fault");
+        }
+    }
+
+    /** Queues the jobs, all at once, once the first instance has migrated the schema. */
+    private static void insertJobs(Connection c) throws Exception {
+        try (Statement s = c.createStatement()) {
+            s.executeUpdate("""
+                    INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts,
+                                     run_after, created_at)
+                    SELECT 'mint', '/api/v1/asample',
+                           '{"base_model":"m","prompt":{"chunks":[{"tokens":[1,2,3],"type":"encoded_text"}]},"sampling_params":{"max_tokens":200}}',
+                           203, mod(g, 3), 'queued', 10, now(), now()
+                    FROM generate_series(1, %d) g""".formatted(JOBS));
+        }
+    }
+
+    @Test
+    void threeInstancesTogetherStayWithinTheConfiguredRate() throws Exception {
+        emulator = EmulatorServer.start(
+                "--sluice.emulator.workers=16",
+                "--sluice.emulator.tokens-per-second=20000",
+                "--sluice.emulator.max-in-flight=2000");
+        String emulatorUrl = EmulatorServer.url(emulator);
+        Api emulatorApi = new Api(Integer.parseInt(emulatorUrl.replaceAll(".*:", "")));
+        TestDatabase.Connection db = TestDatabase.get("sluice_test");
+        freshDatabase(db);
+        // 1,800 a minute in all: 30 a second, 10 for each of three instances.
+        for (int i = 0; i < INSTANCES; i++) {
+            instances.add(start(emulatorUrl, "--sluice.upstreams.mint.requests-per-minute=1800"));
+        }
+        try (Connection c = awaitSchema(db)) {
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> count(c, "SELECT count(*) FROM node WHERE heartbeat_at > now() - interval '5 seconds'")
+                            == INSTANCES);
+            // Each instance takes its share at its next heartbeat after the last one joined.
+            String allLive = text(c, "SELECT now()::text");
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() ->
+                            count(c, "SELECT count(*) FROM node WHERE heartbeat_at > '" + allLive + "'::timestamptz")
+                                    == INSTANCES);
+            insertJobs(c);
+
+            await().atMost(Duration.ofSeconds(120))
+                    .pollInterval(Duration.ofMillis(500))
+                    .until(() -> finished(c) >= JOBS);
+
+            JsonNode stats = emulatorApi.get("/emulator/stats").json();
+            long busiestSecond = stats.get("max_submissions_per_second").asLong();
+            double mean = Double.parseDouble(text(c, """
+                    SELECT (count(*) - 1) / extract(epoch FROM max(submitted_at) - min(submitted_at)) FROM job"""));
+            System.out.printf(
+                    "3 instances at 1,800/min in all (30/s): mean %.2f/s, busiest second %d, %s%n",
+                    mean, busiestSecond, stats);
+            // The mean holds the configured total. A 1-second window may hold more: each instance
+            // may send one period's permits at each edge of it, and on this 2-core machine running
+            // four JVMs and PostgreSQL, POSTs delayed by CPU contention go out together (38 and 41
+            // measured, 2026-11-23). The bound states that tolerance: 1.5 x.
+            assertThat(mean).isLessThanOrEqualTo(30 * 1.03);
+            assertThat(busiestSecond).isLessThanOrEqualTo(45);
+            assertThat(stats.get("duplicate_submissions").asLong()).isZero();
         }
     }
 
