@@ -225,12 +225,7 @@ class CallbackFlowTest {
                 .get("id")
                 .asLong();
 
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> api.get("/api/v1/jobs/" + id)
-                        .json()
-                        .get("state")
-                        .asString()
-                        .equals("succeeded"));
+        api.awaitJobState(id, "succeeded");
 
         assertThat(callbacks(id)).isEmpty();
         assertThat(jdbc.sql("SELECT count(*) FROM callback_delivery")

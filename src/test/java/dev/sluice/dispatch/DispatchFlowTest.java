@@ -64,12 +64,7 @@ class DispatchFlowTest {
         long id = api.postJson("/api/v1/jobs", """
                 {"endpoint":"/v1/echo","payload":{"prompt":"hello","n":[1,2]},"token_count":4,"priority":"high"}""").json().get("id").asLong();
 
-        await().atMost(Duration.ofSeconds(20))
-                .until(() -> api.get("/api/v1/jobs/" + id)
-                        .json()
-                        .get("state")
-                        .asString()
-                        .equals("succeeded"));
+        api.awaitJobState(id, "succeeded");
 
         JsonNode job = api.get("/api/v1/jobs/" + id).json();
         assertThat(job.get("result").get("prompt").asString()).isEqualTo("hello");

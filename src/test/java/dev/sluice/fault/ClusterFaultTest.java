@@ -45,6 +45,15 @@ class ClusterFaultTest {
         }
     }
 
+    /** The in-process emulator, 16 workers at {@code tokensPerSecond} each; answers its URL. */
+    private String startEmulator(int tokensPerSecond) {
+        emulator = EmulatorServer.start(
+                "--sluice.emulator.workers=16",
+                "--sluice.emulator.tokens-per-second=" + tokensPerSecond,
+                "--sluice.emulator.max-in-flight=2000");
+        return EmulatorServer.url(emulator);
+    }
+
     private static String databaseUrl() {
         return TestDatabase.get("sluice_test").url().replaceFirst("/[^/?]+(\\?|$)", "/sluice_fault$1");
     }
@@ -86,11 +95,7 @@ class ClusterFaultTest {
 
     @Test
     void killingInstancesWithSigkillLosesNothingAndSendsNothingTwice() throws Exception {
-        emulator = EmulatorServer.start(
-                "--sluice.emulator.workers=16",
-                "--sluice.emulator.tokens-per-second=400",
-                "--sluice.emulator.max-in-flight=2000");
-        String emulatorUrl = EmulatorServer.url(emulator);
+        String emulatorUrl = startEmulator(400);
         Api emulatorApi = new Api(Integer.parseInt(emulatorUrl.replaceAll(".*:", "")));
         TestDatabase.Connection db = TestDatabase.get("sluice_test");
         freshDatabase(db);
@@ -168,11 +173,7 @@ class ClusterFaultTest {
 
     @Test
     void threeInstancesTogetherStayWithinTheConfiguredRate() throws Exception {
-        emulator = EmulatorServer.start(
-                "--sluice.emulator.workers=16",
-                "--sluice.emulator.tokens-per-second=20000",
-                "--sluice.emulator.max-in-flight=2000");
-        String emulatorUrl = EmulatorServer.url(emulator);
+        String emulatorUrl = startEmulator(20000);
         Api emulatorApi = new Api(Integer.parseInt(emulatorUrl.replaceAll(".*:", "")));
         TestDatabase.Connection db = TestDatabase.get("sluice_test");
         freshDatabase(db);
