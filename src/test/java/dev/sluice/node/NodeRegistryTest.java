@@ -127,8 +127,9 @@ class NodeRegistryTest {
                                 .toNanos()
                         / 1e9;
         // At 5 a second, a span of t seconds holds at most 5t + 2 sends: one permit per 200 ms
-        // period, and the span may touch a period at each end.
-        assertThat((double) sent.size()).as("sends in %.2f s", seconds).isLessThanOrEqualTo(5 * seconds + 2);
+        // period, and the span may touch a period at each end. The recorded times lag the permits
+        // by a few ms of scheduling (measured 1.99 s for 12 sends once), hence 50 ms of slack.
+        assertThat((double) sent.size()).as("sends in %.2f s", seconds).isLessThanOrEqualTo(5 * (seconds + 0.05) + 2);
         assertThat(seconds).as("12 sends at 5 a second take about 2 s").isGreaterThan(1.8);
     }
 
