@@ -2,6 +2,7 @@ package dev.sluice;
 
 import dev.sluice.job.NewJob;
 import dev.sluice.job.Priority;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /** The one place tests make jobs and clean the database. */
@@ -9,9 +10,27 @@ public final class Fixtures {
 
     private Fixtures() {}
 
+    /**
+     * Empties the queue's tables. A running instance's background passes (rescue, lease renewal,
+     * outcomes) may be mid-statement: the tables are locked in the order the application takes
+     * them (batch, job, history), so TRUNCATE waits for them instead of deadlocking, and a deadlock
+     * with some other order (a reader) is retried.
+     */
     public static void truncate(JdbcClient jdbc) {
-        jdbc.sql("TRUNCATE job_status_history, job, batch RESTART IDENTITY CASCADE")
-                .update();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                jdbc.sql("""
+                                DO $$ BEGIN
+                                  LOCK TABLE batch, job, job_status_history IN ACCESS EXCLUSIVE MODE;
+                                  TRUNCATE job_status_history, job, batch RESTART IDENTITY CASCADE;
+                                END $$""").update();
+                return;
+            } catch (PessimisticLockingFailureException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** A job's history rows, oldest first, as column maps. */

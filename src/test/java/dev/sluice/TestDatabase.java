@@ -60,6 +60,28 @@ public final class TestDatabase {
         throw new NoDatabaseException();
     }
 
+    /**
+     * The command that restarts the test server, when this JVM may run it: the local server,
+     * managed by Debian's {@code pg_ctlcluster}, as root or postgres. Empty otherwise (a server
+     * given by URL, or a container).
+     */
+    public static synchronized java.util.Optional<java.util.List<String>> restartCommand() {
+        if (resolved == null || !resolved.origin().equals("local server")) {
+            return java.util.Optional.empty();
+        }
+        java.io.File clusters = new java.io.File("/etc/postgresql");
+        String[] versions = clusters.list();
+        String user = System.getProperty("user.name");
+        if (versions == null
+                || versions.length != 1
+                || !new java.io.File("/usr/bin/pg_ctlcluster").canExecute()
+                || !(user.equals("root") || user.equals("postgres"))) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(java.util.List.of(
+                "pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", "restart", "-m", "fast"));
+    }
+
     /** Neither a configured URL, nor Docker, nor a local server: says what to do. */
     public static final class NoDatabaseException extends IllegalStateException {
         static final String WHAT_TO_DO = """

@@ -4,6 +4,7 @@ import dev.sluice.dispatch.Backoff;
 import dev.sluice.dispatch.NodeIdentity;
 import dev.sluice.job.Job;
 import dev.sluice.job.JobRepository;
+import dev.sluice.metrics.SluiceMetrics;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -41,6 +42,7 @@ public class CallbackSender {
     private final CallbackProperties properties;
     private final NodeIdentity node;
     private final ObjectMapper json;
+    private final SluiceMetrics metrics;
     private final Clock clock;
     private final Backoff backoff;
     private final HttpClient http;
@@ -54,10 +56,12 @@ public class CallbackSender {
             CallbackProperties properties,
             NodeIdentity node,
             ObjectMapper json,
+            SluiceMetrics metrics,
             Clock clock) {
         this.deliveries = deliveries;
         this.jobs = jobs;
         this.properties = properties;
+        this.metrics = metrics;
         this.node = node;
         this.json = json;
         this.clock = clock;
@@ -138,7 +142,9 @@ public class CallbackSender {
         int attempt = due.attempts() + 1;
         String state = error == null ? "delivered" : attempt >= properties.maxAttempts() ? "failed" : "pending";
         Instant next = "pending".equals(state) ? now.plus(backoff.before(attempt)) : now;
-        if (!deliveries.recordAttempt(due, state, started, status, error, ms, next)) {
+        if (deliveries.recordAttempt(due, state, started, status, error, ms, next)) {
+            metrics.callbackDelivery("pending".equals(state) ? "retry" : state);
+        } else {
             log.info("callback {}: attempt outcome fenced out (its lease was taken over)", due.id());
         }
     }

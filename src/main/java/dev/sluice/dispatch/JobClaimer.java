@@ -2,6 +2,7 @@ package dev.sluice.dispatch;
 
 import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.JobRepository;
+import dev.sluice.metrics.SluiceMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ public class JobClaimer {
     /** One pass: how many jobs it claimed, and how long the loop should wait before the next. */
     public record Pass(int claimed, Duration waitBeforeNext) {}
 
+    private final SluiceMetrics metrics;
     private final JobRepository jobs;
     private final UpstreamGates gates;
     private final JobDispatcher dispatcher;
@@ -39,8 +41,10 @@ public class JobClaimer {
             DispatchProperties properties,
             NodeIdentity node,
             ClaimRates rates,
+            SluiceMetrics metrics,
             Clock clock) {
         this.jobs = jobs;
+        this.metrics = metrics;
         this.gates = gates;
         this.dispatcher = dispatcher;
         this.properties = properties;
@@ -74,7 +78,9 @@ public class JobClaimer {
         }
         List<ClaimedJob> claimed;
         try {
+            long t0 = System.nanoTime();
             claimed = jobs.claimNextBatch(upstream, permits, node.id(), now, now.plus(properties.leaseDuration()));
+            metrics.claim(upstream, System.nanoTime() - t0);
         } catch (RuntimeException e) {
             gate.releaseSlots(permits);
             throw e;

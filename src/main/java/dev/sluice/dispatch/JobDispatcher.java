@@ -3,6 +3,7 @@ package dev.sluice.dispatch;
 import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
+import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.upstream.Submission;
 import dev.sluice.upstream.SubmitKey;
 import dev.sluice.upstream.Upstream;
@@ -33,6 +34,9 @@ public class JobDispatcher {
     private final UpstreamGates gates;
     private final ClaimSignals signals;
     private final Retries retries;
+    private final LeaseKeeper leases;
+    private final OutcomeWriter outcomes;
+    private final SluiceMetrics metrics;
     private final Clock clock;
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-sender-", 0).factory());
@@ -43,12 +47,18 @@ public class JobDispatcher {
             UpstreamGates gates,
             ClaimSignals signals,
             Retries retries,
+            LeaseKeeper leases,
+            OutcomeWriter outcomes,
+            SluiceMetrics metrics,
             Clock clock) {
         this.jobs = jobs;
         this.upstreams = upstreams;
         this.gates = gates;
         this.signals = signals;
         this.retries = retries;
+        this.leases = leases;
+        this.outcomes = outcomes;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
@@ -58,6 +68,10 @@ public class JobDispatcher {
      * (priority) order.
      */
     void dispatch(ClaimedJob job) {
+        if (job.firstClaim()) {
+            metrics.queueWait(
+                    job.upstream(), job.priority().wireName(), Duration.between(job.createdAt(), clock.instant()));
+        }
         // The session is resolved here, on the claimer's thread, so that nothing slow stands
         // between a job's rate-limit permit and its POST: making a session the first time holds
         // back this upstream's next claims, instead of letting claimed jobs pile up behind it and
@@ -71,6 +85,7 @@ public class JobDispatcher {
         }
         Duration tokenWait = gates.get(job.upstream()).reserveTokens(job.tokenCount());
         Prepared prepared = new Prepared(session, sessionFailure, tokenWait);
+        leases.holdClaim(job.fence());
         senders.execute(() -> {
             try {
                 send(job, prepared);
@@ -79,6 +94,7 @@ public class JobDispatcher {
                 // which expires and is rescued.
                 log.error("job {}: sending failed unexpectedly; its lease will expire and be rescued", job.id(), e);
             } finally {
+                leases.releaseClaim(job.fence());
                 gates.get(job.upstream()).releaseSlots(1);
                 signals.wake(job.upstream());
             }
@@ -119,9 +135,13 @@ public class JobDispatcher {
                     if (c.pauseFor() != null) {
                         gate.pause(c.pauseFor());
                     }
-                    jobs.markSucceeded(fence, c.resultJson(), sentAt, clock.instant());
+                    metrics.submission(job.upstream(), "completed");
+                    if (outcomes.succeeded(fence, c.resultJson(), sentAt, clock.instant())) {
+                        metrics.finished(job.upstream(), "succeeded");
+                    }
                 }
-                case Submission.Accepted a ->
+                case Submission.Accepted a -> {
+                    metrics.submission(job.upstream(), "accepted");
                     jobs.markSubmitted(
                             fence,
                             a.requestId(),
@@ -129,8 +149,10 @@ public class JobDispatcher {
                             sentAt,
                             clock.instant().plus(a.pollAfter()),
                             clock.instant());
+                }
             }
         } catch (UpstreamException.RateLimited e) {
+            metrics.submission(job.upstream(), "rate_limited");
             gate.pause(e.retryAfter());
             Instant now = clock.instant();
             if (e.observed() != null) {
@@ -138,10 +160,14 @@ public class JobDispatcher {
             }
             jobs.requeue(fence, now.plus(e.retryAfter()), false, false, describe(e), now);
         } catch (UpstreamException.Retryable e) {
+            metrics.submission(job.upstream(), "retryable");
             // The upstream may have taken it (a timeout): the re-send keeps the key and is recognised.
             retries.retryOrFail(fence, job.attempt(), job.maxAttempts(), describe(e), false);
         } catch (UpstreamException.Permanent e) {
-            jobs.markFailed(fence, describe(e), clock.instant());
+            metrics.submission(job.upstream(), "permanent");
+            if (jobs.markFailed(fence, describe(e), clock.instant())) {
+                metrics.finished(job.upstream(), "failed");
+            }
         } catch (UpstreamException e) {
             throw new IllegalStateException("unknown upstream failure kind " + e.getClass(), e);
         }

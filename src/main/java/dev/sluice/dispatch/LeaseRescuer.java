@@ -2,14 +2,17 @@ package dev.sluice.dispatch;
 
 import dev.sluice.job.JobRepository;
 import java.time.Clock;
+import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Returns to the queue the jobs whose claim lease expired: their instance died, hung, or lost the
- * database while sending. Any instance may rescue any other's jobs; the fence on every outcome write
+ * Returns to the queue the jobs whose claim lease expired (their instance died, hung, or lost the
+ * database for most of a lease while sending; a live instance renews its leases through the
+ * {@link LeaseKeeper}), and at once those of an instance whose heartbeat is older than
+ * {@code sluice.nodes.dead-after}. Any instance may rescue any other's jobs; the fence on every outcome write
  * keeps a late worker from overwriting what happened since.
  */
 @Component
@@ -20,24 +23,30 @@ public class LeaseRescuer {
 
     private final JobRepository jobs;
     private final DispatchProperties properties;
+    private final NodeIdentity node;
     private final Clock clock;
 
-    LeaseRescuer(JobRepository jobs, DispatchProperties properties, Clock clock) {
+    LeaseRescuer(JobRepository jobs, DispatchProperties properties, NodeIdentity node, Clock clock) {
         this.jobs = jobs;
         this.properties = properties;
+        this.node = node;
         this.clock = clock;
     }
 
-    /** Rescues every expired claim, a thousand per statement; returns how many. */
+    /**
+     * Rescues every expired claim, and every claim of an instance that stopped heartbeating, a
+     * thousand per statement; returns how many.
+     */
     public int runOnce() {
         int total = 0;
         int moved;
         do {
-            moved = jobs.rescueExpiredClaims(clock.instant(), BATCH);
+            Instant now = clock.instant();
+            moved = jobs.rescueExpiredClaims(now, node.deadBefore(now), BATCH);
             total += moved;
         } while (moved == BATCH);
         if (total > 0) {
-            log.warn("rescued {} job(s) whose claim lease expired", total);
+            log.warn("rescued {} job(s) whose claim lease expired or whose instance died", total);
         }
         return total;
     }

@@ -2,8 +2,10 @@ package dev.sluice.dispatch;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -17,8 +19,10 @@ public class NodeIdentity {
     private final String host;
     private final long pid = ProcessHandle.current().pid();
     private final Instant startedAt = Instant.now();
+    private final Duration deadAfter;
 
-    NodeIdentity() {
+    NodeIdentity(@Value("${sluice.nodes.dead-after:10s}") Duration deadAfter) {
+        this.deadAfter = deadAfter;
         String name;
         try {
             name = InetAddress.getLocalHost().getHostName();
@@ -43,5 +47,13 @@ public class NodeIdentity {
 
     public Instant startedAt() {
         return startedAt;
+    }
+
+    /**
+     * An instance whose last heartbeat is older than this is dead ({@code sluice.nodes.dead-after}
+     * before {@code now}): it is not counted in the shares, and its leases are taken over.
+     */
+    public Instant deadBefore(Instant now) {
+        return now.minus(deadAfter);
     }
 }

@@ -14,8 +14,8 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param batchSize most due polls leased by one statement (default 100)
  * @param maxConcurrent polls in progress at once on this instance (default 256)
- * @param lease how long a leased poll is held before another instance may take it (default 2 min;
- *     longer than any upstream's timeout)
+ * @param lease how long a leased poll is held before another instance may take it (default
+ *     1 min); renewed every third of it while the poll is under way
  * @param idleWait how long the poller waits when nothing is due (default 200 ms)
  * @param maxErrorBackoff the ceiling of the wait after failed polls, min(2^n s, this) (default 30 s)
  */
@@ -24,6 +24,6 @@ import org.springframework.validation.annotation.Validated;
 public record PollProperties(
         @DefaultValue("100") @Min(1) @Max(10_000) int batchSize,
         @DefaultValue("256") @Min(1) int maxConcurrent,
-        @DefaultValue("2m") @NotNull Duration lease,
+        @DefaultValue("1m") @NotNull Duration lease,
         @DefaultValue("200ms") @NotNull Duration idleWait,
         @DefaultValue("30s") @NotNull Duration maxErrorBackoff) {}

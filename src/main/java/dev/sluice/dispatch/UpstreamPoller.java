@@ -3,6 +3,7 @@ package dev.sluice.dispatch;
 import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.PolledJob;
+import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.upstream.PollResult;
 import dev.sluice.upstream.UpstreamException;
 import dev.sluice.upstream.Upstreams;
@@ -35,6 +36,9 @@ public class UpstreamPoller {
     private final Retries retries;
     private final PollProperties properties;
     private final NodeIdentity node;
+    private final LeaseKeeper leases;
+    private final OutcomeWriter outcomes;
+    private final SluiceMetrics metrics;
     private final Clock clock;
     private final Semaphore slots;
     private final ExecutorService pollers = Executors.newThreadPerTaskExecutor(
@@ -46,12 +50,18 @@ public class UpstreamPoller {
             Retries retries,
             PollProperties properties,
             NodeIdentity node,
+            LeaseKeeper leases,
+            OutcomeWriter outcomes,
+            SluiceMetrics metrics,
             Clock clock) {
         this.jobs = jobs;
         this.upstreams = upstreams;
         this.retries = retries;
         this.properties = properties;
         this.node = node;
+        this.leases = leases;
+        this.outcomes = outcomes;
+        this.metrics = metrics;
         this.clock = clock;
         this.slots = new Semaphore(properties.maxConcurrent());
     }
@@ -65,13 +75,14 @@ public class UpstreamPoller {
         List<PolledJob> due;
         try {
             Instant now = clock.instant();
-            due = jobs.claimDuePolls(node.id(), now, now.plus(properties.lease()), room);
+            due = jobs.claimDuePolls(node.id(), now, now.plus(properties.lease()), node.deadBefore(now), room);
         } catch (RuntimeException e) {
             slots.release(room);
             throw e;
         }
         slots.release(room - due.size());
         for (PolledJob job : due) {
+            leases.holdPoll(job.fence());
             pollers.execute(() -> {
                 try {
                     poll(job);
@@ -81,6 +92,7 @@ public class UpstreamPoller {
                             job.id(),
                             e);
                 } finally {
+                    leases.releasePoll(job.fence());
                     slots.release();
                 }
             });
@@ -94,25 +106,42 @@ public class UpstreamPoller {
             PollResult result = upstreams.get(job.upstream()).poll(job.upstreamRequestId());
             Instant now = clock.instant();
             switch (result) {
-                case PollResult.Pending p -> jobs.recordPoll(fence, p.snapshot(), now.plus(p.pollAfter()), now);
-                case PollResult.Completed c -> jobs.markSucceeded(fence, c.resultJson(), null, now);
+                case PollResult.Pending p -> {
+                    metrics.poll(job.upstream(), "pending");
+                    boolean written = jobs.recordPoll(fence, p.snapshot(), now.plus(p.pollAfter()), now);
+                    if (written && p.snapshot().showsRunning() && !job.started() && job.submittedAt() != null) {
+                        metrics.upstreamWait(job.upstream(), Duration.between(job.submittedAt(), now));
+                    }
+                }
+                case PollResult.Completed c -> {
+                    metrics.poll(job.upstream(), "completed");
+                    if (outcomes.succeeded(fence, c.resultJson(), null, now)) {
+                        metrics.finished(job.upstream(), "succeeded");
+                    }
+                }
                 case PollResult.Failed f -> {
+                    metrics.poll(job.upstream(), "failed");
                     String error = "upstream error (category " + f.category() + "): " + f.error();
                     if (f.retryable()) {
                         retries.retryOrFail(fence, job.attempt(), job.maxAttempts(), error, true);
                     } else {
-                        jobs.markFailed(fence, error, now);
+                        if (jobs.markFailed(fence, error, now)) {
+                            metrics.finished(job.upstream(), "failed");
+                        }
                     }
                 }
-                case PollResult.Lost l ->
+                case PollResult.Lost l -> {
+                    metrics.poll(job.upstream(), "lost");
                     retries.retryOrFail(
                             fence,
                             job.attempt(),
                             job.maxAttempts(),
                             "upstream lost the request (410: " + l.detail() + "); re-sending it with the same seq_id",
                             false);
+                }
             }
         } catch (UpstreamException.RateLimited | UpstreamException.Retryable e) {
+            metrics.poll(job.upstream(), "error");
             Instant now = clock.instant();
             jobs.recordPollError(
                     fence,
@@ -121,6 +150,7 @@ public class UpstreamPoller {
                     now.plus(errorBackoff(job.pollErrors() + 1)),
                     now);
         } catch (UpstreamException.Permanent e) {
+            metrics.poll(job.upstream(), "error");
             if (Integer.valueOf(404).equals(e.httpStatus())) {
                 // The upstream no longer knows the id: send the same request again (same key).
                 retries.retryOrFail(fence, job.attempt(), job.maxAttempts(), JobDispatcher.describe(e), false);

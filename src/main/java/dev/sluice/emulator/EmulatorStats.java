@@ -6,8 +6,8 @@ import java.util.Map;
 
 /**
  * What the emulator accepted, and the highest rates it saw: the number of accepted {@code asample}
- * calls in any 1-second window and the tokens they carried in any 60-second window (sliding
- * windows, exact). Guarded by the engine's lock.
+ * calls in any 1-second and any 60-second window, and the tokens they carried in any 60-second
+ * window (sliding windows, exact). Guarded by the engine's lock.
  */
 final class EmulatorStats {
 
@@ -23,6 +23,7 @@ final class EmulatorStats {
     long rejectedRateLimit;
     private long maxPerSecond;
     private long maxTokensPerMinute;
+    private long maxPerMinute;
     private final ArrayDeque<Long> lastSecond = new ArrayDeque<>();
     private final ArrayDeque<long[]> lastMinute = new ArrayDeque<>();
     private long tokensInMinute;
@@ -40,6 +41,7 @@ final class EmulatorStats {
             tokensInMinute -= lastMinute.removeFirst()[1];
         }
         maxTokensPerMinute = Math.max(maxTokensPerMinute, tokensInMinute);
+        maxPerMinute = Math.max(maxPerMinute, lastMinute.size());
     }
 
     Map<String, Object> view(int inFlight) {
@@ -52,6 +54,7 @@ final class EmulatorStats {
         m.put("rejected_backpressure", rejectedBackpressure);
         m.put("rejected_rate_limit", rejectedRateLimit);
         m.put("max_submissions_per_second", maxPerSecond);
+        m.put("max_submissions_per_minute", maxPerMinute);
         m.put("max_tokens_per_minute", maxTokensPerMinute);
         m.put("in_flight", inFlight);
         return m;

@@ -3,7 +3,9 @@ package dev.sluice.emulator;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import org.springframework.context.annotation.Profile;
+import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
@@ -16,8 +18,18 @@ import tools.jackson.databind.JsonNode;
 @Component
 class ForcedAnswers {
 
-    /** An answer to give, after hanging {@code hangMillis} first (a client's timeout then fires). */
-    record Forced(int status, JsonNode body, Map<String, String> headers, long hangMillis) {}
+    /**
+     * A scripted call. With a {@code status}: that answer, after hanging {@code hangMillis} first (a
+     * client's timeout then fires). Without one: the emulator's own handling, {@code hangMillis}
+     * late (a slow upstream), its reply held back {@code hangAfterMillis} after the work was taken
+     * (a client killed in that window never learns the upstream accepted).
+     */
+    record Forced(Integer status, JsonNode body, Map<String, String> headers, long hangMillis, long hangAfterMillis) {
+
+        boolean scripted() {
+            return status != null;
+        }
+    }
 
     private final Map<String, ArrayDeque<Forced>> byPath = new ConcurrentHashMap<>();
 
@@ -31,6 +43,40 @@ class ForcedAnswers {
     synchronized Forced next(String path) {
         ArrayDeque<Forced> q = byPath.get(path);
         return q == null ? null : q.pollFirst();
+    }
+
+    /** Answers the next call to {@code path}: a scripted answer, or {@code normal} around the hangs. */
+    ResponseEntity<Object> answer(String path, Supplier<ResponseEntity<Object>> normal) {
+        Forced f = next(path);
+        if (f == null) {
+            return normal.get();
+        }
+        if (f.scripted()) {
+            return scriptedAnswer(f);
+        }
+        sleep(f.hangMillis());
+        ResponseEntity<Object> answer = normal.get();
+        sleep(f.hangAfterMillis());
+        return answer;
+    }
+
+    /** The scripted answer, after its hang. */
+    static ResponseEntity<Object> scriptedAnswer(Forced f) {
+        sleep(f.hangMillis());
+        ResponseEntity.BodyBuilder b = ResponseEntity.status(f.status());
+        f.headers().forEach(b::header);
+        return f.body() == null ? b.build() : b.body(f.body());
+    }
+
+    private static void sleep(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     synchronized void clear() {

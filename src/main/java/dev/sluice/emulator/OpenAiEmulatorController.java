@@ -47,10 +47,10 @@ class OpenAiEmulatorController {
         if (key != null && !key.isEmpty() && !("Bearer " + key).equals(authorization)) {
             return error(HttpStatus.UNAUTHORIZED, "Invalid API Key", "invalid_request_error", "invalid_api_key");
         }
-        ForcedAnswers.Forced f = forced.next("chat_completions");
-        if (f != null) {
-            return TinkerEmulatorController.forcedAnswer(f);
-        }
+        return forced.answer("chat_completions", () -> complete(idempotencyKey, body));
+    }
+
+    private ResponseEntity<Object> complete(String idempotencyKey, JsonNode body) {
         double roll = ThreadLocalRandom.current().nextDouble();
         if (roll < properties.faults().serverErrorRate()) {
             return error(

@@ -72,11 +72,11 @@ class TinkerEmulatorController {
             @RequestHeader(name = "X-Tinker-Sampling-Backpressure", required = false) String backpressure,
             @RequestHeader(name = "X-Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody JsonNode body) {
-        return guarded(key, () -> {
-            ForcedAnswers.Forced f = forced.next("asample");
-            if (f != null) {
-                return forcedAnswer(f);
-            }
+        return guarded(key, () -> forced.answer("asample", () -> sample(backpressure, idempotencyKey, body)));
+    }
+
+    private ResponseEntity<Object> sample(String backpressure, String idempotencyKey, JsonNode body) {
+        {
             ResponseEntity<Object> fault = fault();
             if (fault != null) {
                 return fault;
@@ -105,7 +105,7 @@ class TinkerEmulatorController {
                     numSamples,
                     promptTokens + (long) maxTokens * numSamples);
             return ok(Map.of("request_id", r.id));
-        });
+        }
     }
 
     @PostMapping("/api/v1/retrieve_future")
@@ -114,13 +114,13 @@ class TinkerEmulatorController {
         return guarded(key, () -> {
             String id = body.path("request_id").asString("");
             ForcedAnswers.Forced f = forced.next("retrieve_future");
-            if (f != null) {
+            if (f != null && f.scripted()) {
                 if (f.status() == 410) {
                     engine.markEnded(id, SamplingEngine.Stage.LOST);
                 } else if (f.body() != null && f.body().has("error")) {
                     engine.markEnded(id, SamplingEngine.Stage.ERRORED);
                 }
-                return forcedAnswer(f);
+                return ForcedAnswers.scriptedAnswer(f);
             }
             ResponseEntity<Object> fault = fault();
             if (fault != null) {
@@ -151,7 +151,10 @@ class TinkerEmulatorController {
         return d == null ? detail(HttpStatus.NOT_FOUND, "Unknown request_id: " + id) : ok(d);
     }
 
-    /** {@code {"path":"retrieve_future","status":410,"body":{...},"headers":{...},"count":1}} */
+    /**
+     * {@code {"path":"retrieve_future","status":410,"body":{...},"headers":{...},"count":1}}; without
+     * a status, the call is handled as usual, {@code hang_ms} late, its reply held {@code hang_after_ms}.
+     */
     @PostMapping("/emulator/forced")
     ResponseEntity<Object> force(@RequestBody JsonNode body) {
         Map<String, String> headers = new LinkedHashMap<>();
@@ -161,10 +164,11 @@ class TinkerEmulatorController {
         forced.add(
                 body.path("path").asString(),
                 new ForcedAnswers.Forced(
-                        body.path("status").asInt(200),
+                        body.has("status") ? body.get("status").asInt() : null,
                         body.get("body"),
                         headers,
-                        body.path("hang_ms").asLong(0)),
+                        body.path("hang_ms").asLong(0),
+                        body.path("hang_after_ms").asLong(0)),
                 body.path("count").asInt(1));
         return ok(Map.of("forced", true));
     }
@@ -206,15 +210,6 @@ class TinkerEmulatorController {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static ResponseEntity<Object> forcedAnswer(ForcedAnswers.Forced f) {
-        if (f.hangMillis() > 0) {
-            sleep(Duration.ofMillis(f.hangMillis()));
-        }
-        ResponseEntity.BodyBuilder b = ResponseEntity.status(f.status());
-        f.headers().forEach(b::header);
-        return f.body() == null ? b.build() : b.body(f.body());
     }
 
     private static ResponseEntity<Object> ok(Object body) {

@@ -1,6 +1,7 @@
 package dev.sluice.job;
 
 import dev.sluice.upstream.SubmitKey;
+import java.time.Instant;
 
 /**
  * A job this node has claimed: what the dispatcher needs to send it upstream, and the attempt
@@ -18,7 +19,9 @@ public record ClaimedJob(
         String idempotencyKey,
         String upstreamSession,
         Long upstreamSeqId,
-        String leaseOwner) {
+        String leaseOwner,
+        Instant createdAt,
+        boolean firstClaim) {
 
     /** The key of this job's current request in {@code session}: its seq_id, drawn at the claim. */
     public SubmitKey submitKey(String session) {

@@ -3,6 +3,7 @@ package dev.sluice.job;
 import dev.sluice.upstream.UpstreamSnapshot;
 import java.io.InputStream;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,6 +35,12 @@ public interface JobCommands {
     /** claimed or submitted -> succeeded, with the result (and the time it was sent, when known). */
     boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now);
 
+    /**
+     * {@link #markSucceeded} for many jobs in one statement (and one history insert): each row
+     * fenced on its own. Returns the ids that moved; a fenced-out job is left out, and logged.
+     */
+    java.util.Set<Long> markSucceededAll(List<Success> outcomes);
+
     /** claimed -> submitted: the upstream queued it under {@code requestId}; poll it at {@code nextPollAt}. */
     boolean markSubmitted(
             Fence fence, String requestId, String session, Instant submittedAt, Instant nextPollAt, Instant now);
@@ -54,7 +61,23 @@ public interface JobCommands {
      * Leases up to {@code limit} submitted jobs whose poll is due (soonest first) to {@code owner}.
      * A poll lease that expired (its poller died) is due again at once.
      */
-    List<PolledJob> claimDuePolls(String owner, Instant now, Instant leaseUntil, int limit);
+    default List<PolledJob> claimDuePolls(String owner, Instant now, Instant leaseUntil, int limit) {
+        return claimDuePolls(owner, now, leaseUntil, Instant.EPOCH, limit);
+    }
+
+    /**
+     * As above; a poll lease held by an instance whose last heartbeat is older than
+     * {@code ownersDeadBefore} is also taken over, without waiting for it to expire.
+     */
+    List<PolledJob> claimDuePolls(String owner, Instant now, Instant leaseUntil, Instant ownersDeadBefore, int limit);
+
+    /**
+     * Extends to {@code until} the leases {@code owner} still holds under these fences on jobs in
+     * {@code state} (claims being sent, polls under way), so live work is never rescued. A fence
+     * that no longer matches (the job was rescued, cancelled, finished, or moved on to the next
+     * state) is skipped. Returns how many were extended.
+     */
+    int renewLeases(String owner, JobState state, Collection<Fence> fences, Instant until);
 
     /** A pending answer: appends the snapshot (source upstream) and sets the next poll. */
     boolean recordPoll(Fence fence, UpstreamSnapshot snapshot, Instant nextPollAt, Instant now);
@@ -82,7 +105,15 @@ public interface JobCommands {
      * Returns up to {@code limit} claimed jobs whose lease expired to the queue (or fails them when
      * that was their last attempt). Returns how many it moved.
      */
-    int rescueExpiredClaims(Instant now, int limit);
+    default int rescueExpiredClaims(Instant now, int limit) {
+        return rescueExpiredClaims(now, Instant.EPOCH, limit);
+    }
+
+    /**
+     * As above; the claims of an instance whose last heartbeat is older than
+     * {@code ownersDeadBefore} are rescued too, before their lease expires.
+     */
+    int rescueExpiredClaims(Instant now, Instant ownersDeadBefore, int limit);
 
     /**
      * Hands back everything {@code owner} holds, at its shutdown: claimed jobs go back to the queue

@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -119,7 +120,8 @@ class JobCommandsImpl implements JobCommands {
                     FROM next WHERE j.id = next.id
                     RETURNING j.id, j.upstream, j.endpoint, j.payload::text AS payload, j.token_count,
                               j.priority, j.attempts, j.max_attempts, j.idempotency_key,
-                              j.upstream_session, j.upstream_seq_id),
+                              j.upstream_session, j.upstream_seq_id, j.created_at,
+                              j.claimed_at = CAST(:now AS timestamptz) AS first_claim),
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
                     SELECT id, :now, 'queue', 'claimed', attempts FROM claimed)
@@ -142,7 +144,9 @@ class JobCommandsImpl implements JobCommands {
                         rs.getString("idempotency_key"),
                         rs.getString("upstream_session"),
                         rs.getObject("upstream_seq_id", Long.class),
-                        owner))
+                        owner,
+                        rs.getTimestamp("created_at").toInstant(),
+                        rs.getBoolean("first_claim")))
                 .list());
         // UPDATE ... RETURNING does not keep the CTE's order.
         claimed.sort(Comparator.comparing(ClaimedJob::priority).thenComparingLong(ClaimedJob::id));
@@ -176,6 +180,62 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
+    public java.util.Set<Long> markSucceededAll(List<Success> outcomes) {
+        int n = outcomes.size();
+        long[] ids = new long[n];
+        String[] owners = new String[n];
+        int[] attempts = new int[n];
+        String[] results = new String[n];
+        String[] submitted = new String[n];
+        String[] nows = new String[n];
+        for (int i = 0; i < n; i++) {
+            Success s = outcomes.get(i);
+            ids[i] = s.fence().jobId();
+            owners[i] = s.fence().leaseOwner();
+            attempts[i] = s.fence().attempt();
+            results[i] = s.resultJson();
+            submitted[i] = s.submittedAt() == null ? null : s.submittedAt().toString();
+            nows[i] = s.now().toString();
+        }
+        // Locks the listed rows by primary key, in id order; each fenced as in moveFenced.
+        java.util.Set<Long> moved = new java.util.HashSet<>(jdbc.sql("""
+                WITH o AS (
+                    SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:owners AS text[]), CAST(:attempts AS int[]),
+                                         CAST(:results AS text[]), CAST(:submitted AS timestamptz[]),
+                                         CAST(:nows AS timestamptz[]))
+                             AS o(id, owner, attempt, result, submitted_at, now)
+                    ORDER BY id),
+                moved AS (
+                    UPDATE job j
+                    SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL,
+                        result = CAST(o.result AS jsonb), error = NULL, finished_at = o.now,
+                        submitted_at = coalesce(o.submitted_at, j.submitted_at), next_poll_at = NULL
+                    FROM o
+                    WHERE j.id = o.id AND j.state IN ('claimed', 'submitted') AND j.lease_owner = o.owner
+                      AND j.attempts = o.attempt
+                    RETURNING j.id, j.attempts, o.now),
+                history AS (
+                    INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
+                    SELECT id, now, 'queue', 'succeeded', attempts FROM moved)
+                SELECT id FROM moved
+                """)
+                .param("ids", ids)
+                .param("owners", owners)
+                .param("attempts", attempts)
+                .param("results", results)
+                .param("submitted", submitted)
+                .param("nows", nows)
+                .query(Long.class)
+                .list());
+        for (Success s : outcomes) {
+            if (!moved.contains(s.fence().jobId())) {
+                fenced(s.fence(), "write to succeeded", 0);
+            }
+        }
+        return moved;
+    }
+
+    @Override
     public boolean markSubmitted(
             Fence fence, String requestId, String session, Instant submittedAt, Instant nextPollAt, Instant now) {
         return moveFenced(
@@ -183,7 +243,8 @@ class JobCommandsImpl implements JobCommands {
                 JobState.SUBMITTED,
                 """
                 upstream_request_id = :requestId, upstream_session = :session, submitted_at = :submittedAt,
-                next_poll_at = :nextPollAt, poll_errors = 0""",
+                next_poll_at = :nextPollAt, poll_errors = 0, submit_estimate_at = NULL,
+                submit_queue_position = NULL, submit_estimated_wait_s = NULL""",
                 params(
                         "requestId",
                         requestId,
@@ -220,26 +281,31 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
-    public List<PolledJob> claimDuePolls(String owner, Instant now, Instant leaseUntil, int limit) {
+    public List<PolledJob> claimDuePolls(
+            String owner, Instant now, Instant leaseUntil, Instant ownersDeadBefore, int limit) {
         // Locks: the due rows it returns, SKIP LOCKED, so pollers on many nodes share the work.
         // Order: next_poll_at. Index: job_poll_idx (next_poll_at) WHERE state = 'submitted'.
-        // A row whose poll lease is live is being polled elsewhere and is passed over.
+        // A row whose poll lease is live is being polled elsewhere and is passed over, unless the
+        // instance holding it stopped heartbeating (a hashed subplan over the small node table).
         return jdbc.sql("""
                 WITH due AS (
                     SELECT id FROM job
                     WHERE state = 'submitted' AND next_poll_at <= :now
-                      AND (lease_expires_at IS NULL OR lease_expires_at < :now)
+                      AND (lease_expires_at IS NULL OR lease_expires_at < :now
+                           OR lease_owner IN (SELECT id FROM node WHERE heartbeat_at < :deadBefore))
                     ORDER BY next_poll_at
                     LIMIT :limit
                     FOR UPDATE SKIP LOCKED)
-                UPDATE job j SET lease_owner = :owner, lease_expires_at = :leaseUntil
+                UPDATE job j SET lease_owner = :owner, lease_expires_at = :leaseUntil, polls = j.polls + 1
                 FROM due WHERE j.id = due.id
-                RETURNING j.id, j.upstream, j.upstream_request_id, j.attempts, j.max_attempts, j.poll_errors
+                RETURNING j.id, j.upstream, j.upstream_request_id, j.attempts, j.max_attempts, j.poll_errors,
+                          j.submitted_at, j.started_at IS NOT NULL
                 """)
                 .param("now", ts(now))
                 .param("limit", limit)
                 .param("owner", owner)
                 .param("leaseUntil", ts(leaseUntil))
+                .param("deadBefore", ts(ownersDeadBefore))
                 .query((rs, n) -> new PolledJob(
                         rs.getLong(1),
                         rs.getString(2),
@@ -247,7 +313,9 @@ class JobCommandsImpl implements JobCommands {
                         rs.getInt(4),
                         rs.getInt(5),
                         rs.getInt(6),
-                        owner))
+                        owner,
+                        rs.getTimestamp(7) == null ? null : rs.getTimestamp(7).toInstant(),
+                        rs.getBoolean(8)))
                 .list();
     }
 
@@ -259,7 +327,17 @@ class JobCommandsImpl implements JobCommands {
                 WITH polled AS (
                     UPDATE job
                     SET next_poll_at = :nextPollAt, poll_errors = 0, lease_owner = NULL, lease_expires_at = NULL,
-                        started_at = CASE WHEN :running THEN coalesce(started_at, :now) ELSE started_at END
+                        started_at = CASE WHEN :running THEN coalesce(started_at, :now) ELSE started_at END,
+                        -- The upstream's forecast, from the first snapshot after the send that gives one.
+                        submit_estimate_at = CASE WHEN submit_estimate_at IS NULL
+                                                   AND (CAST(:queuePosition AS integer) IS NOT NULL
+                                                        OR CAST(:estimatedWaitS AS double precision) IS NOT NULL)
+                                                  THEN CAST(:now AS timestamptz) ELSE submit_estimate_at END,
+                        submit_queue_position = CASE WHEN submit_estimate_at IS NULL
+                                                     THEN CAST(:queuePosition AS integer) ELSE submit_queue_position END,
+                        submit_estimated_wait_s = CASE WHEN submit_estimate_at IS NULL
+                                                       THEN CAST(:estimatedWaitS AS double precision)
+                                                       ELSE submit_estimated_wait_s END
                     WHERE id = :id AND state = 'submitted' AND lease_owner = :owner AND attempts = :attempt
                     RETURNING id, attempts)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, http_status, status,
@@ -427,15 +505,46 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
-    public int rescueExpiredClaims(Instant now, int limit) {
+    public int renewLeases(String owner, JobState state, Collection<Fence> fences, Instant until) {
+        if (fences.isEmpty()) {
+            return 0;
+        }
+        long[] ids = new long[fences.size()];
+        int[] attempts = new int[fences.size()];
+        int i = 0;
+        for (Fence f : fences) {
+            ids[i] = f.jobId();
+            attempts[i++] = f.attempt();
+        }
+        // Locks the listed rows by primary key, in id order (no deadlock with another renewer or
+        // the rescuer, which lock few rows each). A row whose fence moved on is left alone.
+        return jdbc.sql("""
+                UPDATE job j SET lease_expires_at = :until
+                FROM (SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:attempts AS int[])) ORDER BY 1) AS f(id, attempt)
+                WHERE j.id = f.id AND j.attempts = f.attempt AND j.lease_owner = :owner
+                  AND j.state = :state AND j.lease_expires_at < :until
+                """)
+                .param("state", state.wireName())
+                .param("until", ts(until))
+                .param("ids", ids)
+                .param("attempts", attempts)
+                .param("owner", owner)
+                .update();
+    }
+
+    @Override
+    public int rescueExpiredClaims(Instant now, Instant ownersDeadBefore, int limit) {
         // Locks: the expired rows it returns, SKIP LOCKED (a worker writing its outcome right now
-        // holds its row; the next pass sees what it wrote). Index: job_lease_idx, oldest expiry first.
+        // holds its row; the next pass sees what it wrote). Index: job_lease_idx, oldest expiry first;
+        // the claims of a dead instance (few: its in-flight work) come from the same index.
         // The attempt stays used: the job may have reached the upstream before its worker died. A
         // job whose request went to an upstream without idempotency goes to submit_unknown.
         return jdbc.sql("""
                 WITH expired AS (
-                    SELECT id, lease_owner FROM job
-                    WHERE state = 'claimed' AND lease_expires_at < :now
+                    SELECT id, lease_owner, lease_expires_at < :now AS timed_out FROM job
+                    WHERE state = 'claimed'
+                      AND (lease_expires_at < :now
+                           OR lease_owner IN (SELECT id FROM node WHERE heartbeat_at < :deadBefore))
                     ORDER BY lease_expires_at
                     LIMIT :limit
                     FOR UPDATE SKIP LOCKED),
@@ -454,10 +563,16 @@ class JobCommandsImpl implements JobCommands {
                                      ELSE j.error END,
                         run_after = :now, lease_owner = NULL, lease_expires_at = NULL
                     FROM expired WHERE j.id = expired.id
-                    RETURNING j.id, j.state, j.attempts, expired.lease_owner)
+                    RETURNING j.id, j.state, j.attempts, expired.lease_owner, expired.timed_out)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
-                SELECT id, :now, 'queue', state, attempts, 'lease of ' || lease_owner || ' expired' FROM rescued
-                """).param("now", ts(now)).param("limit", limit).update();
+                SELECT id, :now, 'queue', state, attempts, 'lease of ' || lease_owner
+                       || CASE WHEN timed_out THEN ' expired' ELSE ' ended: its instance stopped heartbeating' END
+                FROM rescued
+                """)
+                .param("now", ts(now))
+                .param("deadBefore", ts(ownersDeadBefore))
+                .param("limit", limit)
+                .update();
     }
 
     @Override

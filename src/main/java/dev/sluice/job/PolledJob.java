@@ -1,5 +1,7 @@
 package dev.sluice.job;
 
+import java.time.Instant;
+
 /**
  * A submitted job whose poll this node has leased: what the poller needs to ask the upstream, and
  * the fence for writing what it heard.
@@ -11,7 +13,9 @@ public record PolledJob(
         int attempt,
         int maxAttempts,
         int pollErrors,
-        String leaseOwner) {
+        String leaseOwner,
+        Instant submittedAt,
+        boolean started) {
 
     public Fence fence() {
         return new Fence(id, leaseOwner, attempt);

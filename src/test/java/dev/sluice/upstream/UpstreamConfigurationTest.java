@@ -59,14 +59,6 @@ class UpstreamConfigurationTest {
     }
 
     @Test
-    void rejectsATokenWaitLongerThanTheLease() {
-        failsNaming(
-                "sluice.dispatch.max-token-wait",
-                "sluice.dispatch.max-token-wait=10m",
-                "sluice.dispatch.lease-duration=5m");
-    }
-
-    @Test
     void rejectsANonsenseBodyLimit() {
         failsNaming("sluice.api.max-batch-size", "sluice.api.max-batch-size=1KB");
     }

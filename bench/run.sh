@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Sluice's benchmark: Sluice as a real process (the packaged jar) against the local PostgreSQL,
+# measured against that PostgreSQL's raw ceiling in the same run. See bench/README.md.
+#
+# Usage: bench/run.sh [--quick]       --quick: smaller sizes, for trying the harness (about 3 min)
+# Env:   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) JAVA_HOME (a JDK >= 21)
+# Prints "name value unit" lines, and appends a dated Markdown table to bench/RESULTS.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
+export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
+export PGOPTIONS="-c client_min_messages=warning"
+DB=sluice_bench
+BATCH=100000; DRAIN=100000; BIG=1000000; SINGLE=20000
+[ $QUICK = 1 ] && { BATCH=20000; DRAIN=20000; BIG=200000; SINGLE=4000; }
+
+if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ]; then
+  JAVA_HOME=$(ls -d /usr/lib/jvm/*25* /usr/lib/jvm/*21* 2>/dev/null | head -1)
+fi
+export JAVA_HOME; JAVA="$JAVA_HOME/bin/java"
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]:-}"; do [ -n "$p" ] && kill "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
+out() { echo "$1 $2 $3" | tee -a "$work/figures"; }
+
+echo "# building the jar" >&2
+./mvnw -B -ntp -q -DskipTests package >&2
+psql -XAtq -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
+
+# start NAME PORT [settings...]: a Sluice process on PORT; waits until it answers.
+start() {
+  local name=$1 port=$2; shift 2
+  "$JAVA" -Xmx512m -jar target/sluice.jar --server.port="$port" --spring.main.banner-mode=off \
+    --logging.level.root=WARN --spring.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
+    --spring.datasource.username="$PGUSER" --sluice.reporting.snapshot-interval=1h "$@" \
+    >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  eval "${name}_pid=$!"
+  for _ in $(seq 1 120); do
+    curl -sf "localhost:$port/actuator/health" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "$name did not start; its log:" >&2; cat "$work/$name.log" >&2; exit 1
+}
+stop() { local p; p=$(eval echo "\$${1}_pid"); kill "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; }
+load() { "$JAVA" "$ROOT/bench/Load.java" "$@"; }
+fresh() { q -c "TRUNCATE job, job_status_history, batch, queue_snapshot RESTART IDENTITY CASCADE"; }
+# queue N: N queued noop jobs, in one statement.
+queue() {
+  q -c "INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at)
+        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now()
+        FROM generate_series(1, $1) g" >/dev/null
+  q -c "VACUUM ANALYZE job" >/dev/null
+}
+succeeded() { q -c "SELECT count(*) FROM job WHERE state = 'succeeded'"; }
+await_succeeded() {
+  local n=$1 deadline=$((SECONDS + ${2:-600}))
+  while [ "$(succeeded)" -lt "$n" ]; do
+    [ $SECONDS -lt "$deadline" ] || { echo "timed out waiting for $n succeeded" >&2; return 1; }
+    sleep 0.5
+  done
+}
+# drain rate of the last run, from the jobs' own times.
+drain_rate() {
+  q -c "SELECT round(count(*) / extract(epoch FROM max(finished_at) - min(claimed_at))) FROM job WHERE state = 'succeeded'"
+}
+quantile() { # quantile PORT METRIC QUANTILE -> milliseconds
+  curl -s "localhost:$1/actuator/prometheus" \
+    | awk -v m="$2" -v qq="$3" '$1 ~ "^"m"\\{" && $1 ~ "quantile=\""qq"\"" {printf "%.2f", $2 * 1000; exit}'
+}
+
+body='{"upstream":"noop","endpoint":"/v1/bench","payload":{"prompt":"hello"},"token_count":10}'
+
+echo "# the raw ceiling of this PostgreSQL" >&2
+CEILING=../shared/bench/pg-ceiling.sh; [ -x "$CEILING" ] || CEILING=bench/pg-ceiling.sh
+bash "$CEILING" sluice_ceiling $([ $QUICK = 1 ] && echo 5 || echo 10) | tr '\t' ' ' >"$work/ceiling"
+while read -r k v; do out "pg_$k" "$v" "per_s"; done <"$work/ceiling"
+ceil() { awk -v k="$1" '$1 == k {print $2}' "$work/ceiling"; }
+
+echo "# enqueue (dispatch off)" >&2
+q -c "SELECT 1" >/dev/null
+start api 18080 --sluice.dispatch.enabled=false
+for i in $(seq 1 "$BATCH"); do
+  printf '{"custom_id":"c%d","endpoint":"/v1/bench","payload":{"prompt":"hello %d"},"token_count":10,"priority":"normal"}\n' "$i" "$i"
+done >"$work/batch.ndjson"
+rates=()
+for i in 1 2 3; do
+  fresh
+  rates+=("$(load batch enqueue_batch http://localhost:18080 "$work/batch.ndjson" | awk '{print $2}')")
+done
+out enqueue_batch "$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)" jobs/s
+fresh
+out enqueue_single "$(load single enqueue_single http://localhost:18080 "$SINGLE" 8 "$body" | awk '{print $2}')" jobs/s
+
+echo "# position lookup at $BIG queued" >&2
+fresh; queue "$BIG"
+mid=$(q -c "SELECT id FROM job ORDER BY id OFFSET $((BIG / 2)) LIMIT 1")
+load get position_lookup http://localhost:18080 "/api/v1/jobs/$mid" 300 X-Sluice-Backpressure 1 | while read -r k v u; do out "$k" "$v" "$u"; done
+stop api
+
+echo "# claim latency at $BIG queued" >&2
+start one 18081
+sleep 15
+out claim_latency_big_p50 "$(quantile 18081 sluice_claim_seconds 0.5)" ms
+out claim_latency_big_p99 "$(quantile 18081 sluice_claim_seconds 0.99)" ms
+stop one
+
+echo "# claim latency at 10000 queued" >&2
+fresh; queue 10000
+start one 18081
+await_succeeded 10000 300
+out claim_latency_10k_p50 "$(quantile 18081 sluice_claim_seconds 0.5)" ms
+out claim_latency_10k_p99 "$(quantile 18081 sluice_claim_seconds 0.99)" ms
+
+echo "# dispatch latency, idle queue" >&2
+fresh
+load trickle http://localhost:18081 200 50 "$body"
+await_succeeded 200 60
+q -c "SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s))::numeric, 2),
+             round((percentile_cont(0.99) WITHIN GROUP (ORDER BY s))::numeric, 2)
+      FROM (SELECT extract(epoch FROM submitted_at - created_at) * 1000 AS s FROM job) t" \
+  | tr '|' ' ' | { read -r p50 p99; out dispatch_latency_idle_p50 "$p50" ms; out dispatch_latency_idle_p99 "$p99" ms; }
+
+echo "# drain $DRAIN with 1 instance" >&2
+fresh; queue "$DRAIN"
+await_succeeded "$DRAIN" 600
+out drain_1 "$(drain_rate)" jobs/s
+stop one
+
+echo "# drain $DRAIN with 2 instances" >&2
+fresh
+start one 18081
+start two 18082
+queue "$DRAIN"
+await_succeeded "$DRAIN" 600
+out drain_2 "$(drain_rate)" jobs/s
+stop one; stop two
+
+echo "# rate accuracy at 200/s" >&2
+fresh; queue 6000
+start paced 18083 --sluice.upstreams.noop.requests-per-minute=12000
+await_succeeded 6000 120
+achieved=$(q -c "SELECT (count(*) - 1) / extract(epoch FROM max(submitted_at) - min(submitted_at)) FROM job")
+out rate_accuracy "$(awk -v a="$achieved" 'BEGIN {printf "%.3f", a / 200}')" achieved/configured
+stop paced
+
+echo "# rss while draining $BIG" >&2
+fresh; queue "$BIG"
+start big 18084
+await_succeeded "$BIG" 1800
+out rss "$(awk '/VmHWM/ {printf "%d", $2 / 1024}' "/proc/$big_pid/status")" MB
+stop big
+
+echo "# poll throughput (emulator answering 408)" >&2
+"$JAVA" -jar target/sluice.jar --spring.profiles.active=emulator --server.port=18090 --logging.level.root=WARN \
+  --sluice.emulator.workers=1 --sluice.emulator.tokens-per-second=1 --sluice.emulator.max-in-flight=100000 \
+  >"$work/emulator.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 60); do curl -sf localhost:18090/emulator/stats >/dev/null && break; sleep 0.5; done
+fresh
+q -c "INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at)
+      SELECT 'mint', '/api/v1/asample',
+             '{\"base_model\":\"m\",\"prompt\":{\"chunks\":[{\"tokens\":[1,2,3],\"type\":\"encoded_text\"}]},\"sampling_params\":{\"max_tokens\":100000}}',
+             10, 1, 'queued', 3, now(), now() FROM generate_series(1, 5000) g" >/dev/null
+start poller 18085 --sluice.default-upstream=mint --sluice.upstreams.mint.protocol=tinker \
+  --sluice.upstreams.mint.base-url=http://localhost:18090 --sluice.polling.max-concurrent=512
+sleep 20
+t0=$(q -c "SELECT count(*) FROM job_status_history WHERE source = 'upstream'")
+sleep 20
+t1=$(q -c "SELECT count(*) FROM job_status_history WHERE source = 'upstream'")
+out poll_throughput "$(( (t1 - t0) / 20 ))" snapshots/s
+stop poller
+
+# Ratios, measured in this run.
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+fig() { awk -v k="$1" '$1 == k {print $2}' "$work/figures"; }
+out drain_vs_claim100 "$(ratio "$(fig drain_1)" "$(ceil claim100_jobs_per_s)")" ratio
+out drain_2_vs_claim100 "$(ratio "$(fig drain_2)" "$(ceil claim100_jobs_per_s)")" ratio
+out enqueue_batch_vs_bulk_insert "$(ratio "$(fig enqueue_batch)" "$(ceil bulk_insert_rows_per_s)")" ratio
+out enqueue_single_vs_insert1 "$(ratio "$(fig enqueue_single)" "$(ceil insert1_rows_per_s)")" ratio
+out claim_latency_p99_big_vs_10k "$(ratio "$(fig claim_latency_big_p99)" "$(fig claim_latency_10k_p99)")" ratio
+
+{
+  echo
+  echo "## $(date -u '+%Y-%m-%d %H:%M UTC')$([ $QUICK = 1 ] && echo ' (quick)'), $(nproc) cores, $(psql -XAtq -d postgres -c 'SHOW server_version' | cut -d' ' -f1), commit $(git rev-parse --short HEAD)"
+  echo
+  echo "| figure | value | unit |"
+  echo "|---|---|---|"
+  awk '{printf "| %s | %s | %s |\n", $1, $2, $3}' "$work/figures"
+} >>bench/RESULTS.md
+psql -XAtq -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null
+echo "# appended to bench/RESULTS.md" >&2

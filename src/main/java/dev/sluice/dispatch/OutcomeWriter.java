@@ -1,0 +1,116 @@
+package dev.sluice.dispatch;
+
+import dev.sluice.job.Fence;
+import dev.sluice.job.JobRepository;
+import dev.sluice.job.Success;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+/**
+ * Writes successes in groups: a sender hands its outcome over and waits (a virtual thread, so
+ * waiting is cheap) while one writer thread takes everything handed over since its last write and
+ * writes it in one statement (each row still fenced on its own). Under load a write carries many
+ * outcomes; alone, an outcome is written at once, with no timer to wait for. The sender learns
+ * whether its row moved, as before; if the write fails, every sender of the group sees the
+ * failure and its job keeps its lease, which expires and is rescued.
+ */
+@Component
+public class OutcomeWriter implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutcomeWriter.class);
+    /** Most outcomes in one statement. */
+    static final int MAX_GROUP = 500;
+
+    private record Pending(Success outcome, CompletableFuture<Boolean> written) {}
+
+    private final JobRepository jobs;
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private volatile boolean running;
+    private Thread writer;
+
+    OutcomeWriter(JobRepository jobs) {
+        this.jobs = jobs;
+    }
+
+    /** Writes the success and waits for it; false when the job was fenced out. */
+    public boolean succeeded(Fence fence, String resultJson, Instant submittedAt, Instant now) {
+        if (!running) {
+            return jobs.markSucceeded(fence, resultJson, submittedAt, now);
+        }
+        Pending p = new Pending(new Success(fence, resultJson, submittedAt, now), new CompletableFuture<>());
+        queue.add(p);
+        return p.written().join();
+    }
+
+    private void run() {
+        List<Pending> group = new ArrayList<>(MAX_GROUP);
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                queue.drainTo(group, MAX_GROUP - 1);
+                write(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> group) {
+        try {
+            Set<Long> moved =
+                    jobs.markSucceededAll(group.stream().map(Pending::outcome).toList());
+            group.forEach(
+                    p -> p.written().complete(moved.contains(p.outcome().fence().jobId())));
+        } catch (RuntimeException e) {
+            log.warn("writing {} outcome(s) failed; their leases will expire and the jobs be rescued", group.size(), e);
+            group.forEach(p -> p.written().completeExceptionally(e));
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        running = true;
+        writer = Thread.ofPlatform().name("sluice-outcome-writer").daemon().start(this::run);
+    }
+
+    /** Writes what was handed over, then ends. */
+    @Override
+    public synchronized void stop() {
+        running = false;
+        if (writer != null) {
+            try {
+                writer.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            writer = null;
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Starts before and stops after the loops whose senders hand outcomes over. */
+    @Override
+    public int getPhase() {
+        return DEFAULT_PHASE - 500;
+    }
+}

@@ -1,0 +1,164 @@
+package dev.sluice.reporting;
+
+import dev.sluice.dispatch.Periodic;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Keeps the time-partitioned tables ({@code job_status_history}, {@code queue_snapshot}) and the
+ * hot {@code job} table in shape: once at start (before anything is claimed) and then every
+ * {@code maintenance-interval}, it makes the daily partitions of the days ahead, drops those past
+ * their retention, and deletes finished jobs past theirs, in short batches.
+ *
+ * <p>None of it blocks the claimer for long. Partitions are attached (a SHARE UPDATE EXCLUSIVE
+ * lock on the parent, which inserts do not wait for) rather than created in place. Dropping a
+ * partition needs an ACCESS EXCLUSIVE lock; it is tried with {@code lock_timeout} 500 ms, so that a
+ * long report holding the table cannot make the claimer's inserts queue behind the drop for longer
+ * than that, and a drop that times out is tried again next time. One instance at a time does the
+ * work (an advisory lock); the others skip it.
+ */
+@Component
+public class PartitionMaintainer extends Periodic {
+
+    private static final Logger log = LoggerFactory.getLogger(PartitionMaintainer.class);
+    private static final List<String> PARTITIONED = List.of("job_status_history", "queue_snapshot");
+    private static final String LOCK = "pg_try_advisory_xact_lock(hashtext('sluice.partition_maintenance'))";
+
+    private final JdbcClient jdbc;
+    private final TransactionTemplate tx;
+    private final ReportingProperties properties;
+    private final Clock clock;
+
+    PartitionMaintainer(JdbcClient jdbc, TransactionTemplate tx, ReportingProperties properties, Clock clock) {
+        // Before the node registry and the claimers: partitions exist before the first claim.
+        super("sluice-partition-upkeep", properties.maintenanceInterval(), DEFAULT_PHASE - 2000);
+        this.jdbc = jdbc;
+        this.tx = tx;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** What one pass did. */
+    public record Pass(int partitionsCreated, List<String> partitionsDropped, long jobsDeleted) {}
+
+    /** Makes partitions ahead, drops and deletes what is past retention. */
+    public Pass runOnce() {
+        Instant now = clock.instant();
+        int created = ensurePartitions(now);
+        List<String> dropped = dropPartitions(now);
+        long deleted = deleteFinishedJobs(now.minus(properties.finishedJobRetention()));
+        if (created > 0 || !dropped.isEmpty() || deleted > 0) {
+            log.info(
+                    "partition upkeep: {} partition(s) made, {} dropped {}, {} finished job(s) deleted",
+                    created,
+                    dropped.size(),
+                    dropped,
+                    deleted);
+        }
+        return new Pass(created, dropped, deleted);
+    }
+
+    /** Makes the daily partitions from yesterday to {@code partitions-ahead} days from today. */
+    int ensurePartitions(Instant now) {
+        LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+        Integer created = tx.execute(status -> {
+            jdbc.sql("SET LOCAL lock_timeout = '2s'").update();
+            if (!jdbc.sql("SELECT " + LOCK).query(Boolean.class).single()) {
+                return 0;
+            }
+            int n = 0;
+            for (String table : PARTITIONED) {
+                n += jdbc.sql("SELECT sluice_ensure_partitions(CAST(:table AS regclass), :first, :last)")
+                        .param("table", table)
+                        .param("first", Date.valueOf(today.minusDays(1)))
+                        .param("last", Date.valueOf(today.plusDays(properties.partitionsAhead())))
+                        .query(Integer.class)
+                        .single();
+            }
+            return n;
+        });
+        return created == null ? 0 : created;
+    }
+
+    /** Drops the partitions wholly older than their table's retention, one transaction each. */
+    List<String> dropPartitions(Instant now) {
+        List<String> dropped = new java.util.ArrayList<>();
+        dropped.addAll(drop("job_status_history", now.minus(properties.historyRetention())));
+        dropped.addAll(drop("queue_snapshot", now.minus(properties.snapshotRetention())));
+        return dropped;
+    }
+
+    private List<String> drop(String table, Instant cutoff) {
+        try {
+            List<String> dropped = tx.execute(status -> {
+                jdbc.sql("SET LOCAL lock_timeout = '500ms'").update();
+                if (!jdbc.sql("SELECT " + LOCK).query(Boolean.class).single()) {
+                    return List.<String>of();
+                }
+                return jdbc.sql("SELECT sluice_drop_partitions(CAST(:table AS regclass), :cutoff)")
+                        .param("table", table)
+                        .param("cutoff", Timestamp.from(cutoff))
+                        .query(String.class)
+                        .list();
+            });
+            return dropped == null ? List.of() : dropped;
+        } catch (RuntimeException e) {
+            log.warn("dropping old partitions of {} failed (a lock was busy?); trying again next time", table, e);
+            return List.of();
+        }
+    }
+
+    /**
+     * Deletes finished jobs that finished before {@code cutoff}, with their callback deliveries,
+     * {@code delete-batch-size} per statement (each its own short transaction). Batches they
+     * leave empty go too.
+     */
+    long deleteFinishedJobs(Instant cutoff) {
+        long total = 0;
+        int deleted;
+        do {
+            // job_finished_brin finds the candidate pages; the state check keeps it to final rows.
+            deleted = jdbc.sql("""
+                    DELETE FROM job WHERE id IN (
+                        SELECT id FROM job
+                        WHERE finished_at < :cutoff AND state IN ('succeeded', 'failed', 'cancelled')
+                        LIMIT :n)""")
+                    .param("cutoff", Timestamp.from(cutoff))
+                    .param("n", properties.deleteBatchSize())
+                    .update();
+            total += deleted;
+        } while (deleted == properties.deleteBatchSize());
+        if (total > 0) {
+            jdbc.sql("""
+                    DELETE FROM batch b WHERE created_at < :cutoff
+                    AND NOT EXISTS (SELECT 1 FROM job j WHERE j.batch_id = b.id)""").param("cutoff", Timestamp.from(cutoff)).update();
+        }
+        return total;
+    }
+
+    @Override
+    protected void pass() {
+        runOnce();
+    }
+
+    /** Runs a pass at once, before anything is claimed, then every maintenance interval. */
+    @Override
+    public void start() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            log.warn("partition upkeep at start failed; the DEFAULT partitions take the rows meanwhile", e);
+        }
+        super.start();
+    }
+}

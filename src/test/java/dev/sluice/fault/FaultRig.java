@@ -1,0 +1,210 @@
+package dev.sluice.fault;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.sluice.Api;
+import dev.sluice.EmulatorServer;
+import dev.sluice.TestDatabase;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * What a fault test runs: the emulator in this JVM, Sluice instances as real child JVMs (started
+ * from this test's classpath, so a SIGKILL kills a real process with no hook run), and a database
+ * of their own, {@code sluice_fault}, on the test server. Every query opens its own connection, so
+ * a test can keep asking while the database restarts.
+ */
+final class FaultRig implements AutoCloseable {
+
+    private final List<Process> instances = new ArrayList<>();
+    private final TestDatabase.Connection db = TestDatabase.get("sluice_test");
+    private ConfigurableApplicationContext emulator;
+    private String emulatorUrl;
+    private int started;
+    private final Map<Process, Integer> ports = new HashMap<>();
+
+    /** Starts the in-process emulator with these settings (immediate shutdown: hung calls end). */
+    FaultRig emulator(String... settings) {
+        List<String> all = new ArrayList<>(List.of("--server.shutdown=immediate"));
+        all.addAll(List.of(settings));
+        emulator = EmulatorServer.start(all.toArray(String[]::new));
+        emulatorUrl = EmulatorServer.url(emulator);
+        return this;
+    }
+
+    String emulatorUrl() {
+        return emulatorUrl;
+    }
+
+    Api emulatorApi() {
+        return new Api(Integer.parseInt(emulatorUrl.replaceAll(".*:", "")));
+    }
+
+    JsonNode emulatorStats() {
+        return emulatorApi().get("/emulator/stats").json();
+    }
+
+    /** Drops and creates {@code sluice_fault}: each test starts from an empty schema. */
+    FaultRig freshDatabase() throws SQLException {
+        try (Connection admin = DriverManager.getConnection(db.url(), db.username(), db.password());
+                Statement s = admin.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS sluice_fault WITH (FORCE)");
+            s.execute("CREATE DATABASE sluice_fault");
+        }
+        return this;
+    }
+
+    String databaseUrl() {
+        return db.url().replaceFirst("/[^/?]+(\\?|$)", "/sluice_fault$1");
+    }
+
+    /**
+     * Starts a Sluice JVM whose default upstream {@code mint} speaks tinker to the emulator, with
+     * short leases and quick loops so a test sees recovery in seconds; {@code extra} settings
+     * ({@code name=value}, with or without the leading dashes) replace these.
+     */
+    Process start(String... extra) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        int port = freePort();
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (String setting : List.of(
+                "server.port=" + port,
+                "spring.main.banner-mode=off",
+                "logging.level.root=WARN",
+                "spring.datasource.url=" + databaseUrl(),
+                "spring.datasource.username=" + db.username(),
+                "spring.datasource.password=" + db.password(),
+                "spring.datasource.hikari.maximum-pool-size=4",
+                "sluice.default-upstream=mint",
+                "sluice.upstreams.mint.protocol=tinker",
+                "sluice.upstreams.mint.base-url=" + emulatorUrl,
+                "sluice.upstreams.mint.timeout=3s",
+                "sluice.dispatch.lease-duration=8s",
+                "sluice.dispatch.max-token-wait=4s",
+                "sluice.dispatch.rescue-interval=1s",
+                "sluice.dispatch.idle-wait=100ms",
+                "sluice.polling.lease=8s",
+                "sluice.polling.idle-wait=100ms",
+                "sluice.nodes.heartbeat-interval=1s",
+                "sluice.nodes.dead-after=4s")) {
+            put(settings, setting);
+        }
+        for (String setting : extra) {
+            put(settings, setting.replaceFirst("^--", ""));
+        }
+        List<String> command = new ArrayList<>(
+                List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
+        command.add("dev.sluice.SluiceApplication");
+        settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+        File log = new File(System.getProperty("java.io.tmpdir"), "sluice-fault-" + (++started) + ".log");
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
+                .start();
+        instances.add(p);
+        ports.put(p, port);
+        return p;
+    }
+
+    private static void put(Map<String, String> settings, String setting) {
+        int eq = setting.indexOf('=');
+        settings.put(setting.substring(0, eq), setting.substring(eq + 1));
+    }
+
+    /** The HTTP API of a started instance (answering once it has started). */
+    Api api(Process instance) {
+        return new Api(ports.get(instance));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    List<Process> instances() {
+        return instances;
+    }
+
+    /** SIGKILL: no shutdown hook, no hand-back. */
+    void kill(Process p) throws InterruptedException {
+        p.destroyForcibly().waitFor();
+    }
+
+    /** Kills instance {@code index} with SIGKILL and starts a new one in its place. */
+    void killAndRestart(int index, String... extra) throws Exception {
+        kill(instances.get(index));
+        Process replacement = start(extra);
+        instances.remove(replacement);
+        instances.set(index, replacement);
+    }
+
+    /** Waits until the first instance has migrated the schema and registered. */
+    void awaitSchema() {
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions()
+                .until(() -> count("SELECT count(*) FROM node") > 0);
+    }
+
+    /** Queues {@code n} tinker jobs in one statement. */
+    void insertJobs(int n) throws SQLException {
+        execute("""
+                INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts,
+                                 run_after, created_at)
+                SELECT 'mint', '/api/v1/asample',
+                       '{"base_model":"m","prompt":{"chunks":[{"tokens":[1,2,3],"type":"encoded_text"}]},"sampling_params":{"max_tokens":200}}',
+                       203, mod(g, 3), 'queued', 10, now(), now()
+                FROM generate_series(1, %d) g""".formatted(n));
+    }
+
+    long finished() throws SQLException {
+        return count("SELECT count(*) FROM job WHERE state IN ('succeeded', 'failed', 'cancelled')");
+    }
+
+    long count(String sql) throws SQLException {
+        return Long.parseLong(text(sql));
+    }
+
+    String text(String sql) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    void execute(String sql) throws SQLException {
+        try (Connection c = connect();
+                Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private Connection connect() throws SQLException {
+        return DriverManager.getConnection(databaseUrl(), db.username(), db.password());
+    }
+
+    @Override
+    public void close() {
+        instances.forEach(Process::destroyForcibly);
+        if (emulator != null) {
+            emulator.close();
+        }
+    }
+}
