@@ -63,6 +63,28 @@ public class Job {
 
     protected Job() {}
 
+    /**
+     * The row {@code request} has just become, inserted as {@code id} at {@code now} (to the
+     * microsecond, as stored): what the insert wrote, without reading it back.
+     */
+    static Job queued(long id, NewJob request, Instant now) {
+        Job job = new Job();
+        job.id = id;
+        job.customId = request.customId();
+        job.upstream = request.upstream();
+        job.endpoint = request.endpoint();
+        job.payload = request.payloadJson();
+        job.tokenCount = request.tokenCount();
+        job.priority = request.priority();
+        job.state = JobState.QUEUED;
+        job.idempotencyKey = request.idempotencyKey();
+        job.callbackUrl = request.callbackUrl();
+        job.maxAttempts = request.maxAttempts();
+        job.runAfter = now;
+        job.createdAt = now;
+        return job;
+    }
+
     public long id() {
         return id;
     }

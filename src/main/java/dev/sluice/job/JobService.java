@@ -1,6 +1,8 @@
 package dev.sluice.job;
 
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,10 +31,12 @@ public class JobService {
     }
 
     public Enqueued enqueue(NewJob request) {
-        OptionalLong id = jobs.insert(request, clock.instant());
+        // To the microsecond, as PostgreSQL keeps it: the answer shows what a later read shows.
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        OptionalLong id = jobs.insert(request, now);
         if (id.isPresent()) {
             events.publishEvent(new JobsEnqueued(Set.of(request.upstream())));
-            return new Enqueued(jobs.findById(id.getAsLong()).orElseThrow(), true);
+            return new Enqueued(Job.queued(id.getAsLong(), request, now), true);
         }
         Job existing = jobs.findByIdempotencyKey(request.idempotencyKey())
                 .orElseThrow(() -> new IllegalStateException("idempotency key conflict, but no job holds the key"));
