@@ -1,12 +1,22 @@
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -18,9 +28,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <pre>
  *   batch NAME BASE FILE               POST FILE (NDJSON) to /api/v1/batches: jobs/s
- *   single NAME BASE N CLIENTS BODY    N x POST /api/v1/jobs from CLIENTS threads: jobs/s
+ *   single NAME BASE N CLIENTS BODY [WARMUP]
+ *                                      N x POST /api/v1/jobs from CLIENTS threads: jobs/s, after
+ *                                      WARMUP untimed ones (client and server JIT-compiled)
  *   get NAME BASE PATH N [H V]         N x GET PATH, one at a time: p50 and p99 in ms
  *   trickle BASE N PAUSE_MS BODY       N x POST /api/v1/jobs, one every PAUSE_MS (for idle latency)
+ *   rate NAME URL N CLIENTS            N x GET URL from CLIENTS threads: requests/s (the HTTP
+ *                                      ceiling of this client and server on this machine)
  * </pre>
  */
 public class Load {
@@ -33,9 +47,16 @@ public class Load {
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "batch" -> batch(args[1], args[2], Path.of(args[3]));
-            case "single" -> single(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]);
+            case "single" -> {
+                int warmup = args.length > 6 ? Integer.parseInt(args[6]) : 0;
+                if (warmup > 0) {
+                    single(null, args[2], warmup, Integer.parseInt(args[4]), args[5]);
+                }
+                single(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]), args[5]);
+            }
             case "get" -> get(args[1], args[2], args[3], Integer.parseInt(args[4]), args.length > 6 ? args[5] : null,
                     args.length > 6 ? args[6] : null);
+            case "rate" -> rate(args[1], args[2], Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "trickle" -> trickle(args[1], Integer.parseInt(args[2]), Long.parseLong(args[3]), args[4]);
             default -> throw new IllegalArgumentException("unknown command " + args[0]);
         }
@@ -62,8 +83,10 @@ public class Load {
         try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
             for (int c = 0; c < clients; c++) {
                 done.add(pool.submit(() -> {
-                    while (next.getAndIncrement() < n) {
-                        check(post(base, body), 201);
+                    try (Connection http = new Connection(URI.create(base))) {
+                        while (next.getAndIncrement() < n) {
+                            http.expect(http.exchange("POST", "/api/v1/jobs", body), 201);
+                        }
                     }
                     return null;
                 }));
@@ -73,7 +96,33 @@ public class Load {
             }
         }
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("%s %.0f jobs/s%n", name, n / s);
+        if (name != null) {
+            System.out.printf("%s %.0f jobs/s%n", name, n / s);
+        }
+    }
+
+    static void rate(String name, String url, int n, int clients) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        URI uri = URI.create(url);
+        List<Future<?>> done = new ArrayList<>();
+        long t0 = System.nanoTime();
+        try (ExecutorService pool = Executors.newFixedThreadPool(clients)) {
+            for (int c = 0; c < clients; c++) {
+                done.add(pool.submit(() -> {
+                    try (Connection http = new Connection(uri)) {
+                        while (next.getAndIncrement() < n) {
+                            http.expect(http.exchange("GET", uri.getRawPath(), null), 200);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get();
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("%s %.0f requests/s%n", name, n / s);
     }
 
     static void get(String name, String base, String path, int n, String header, String value) throws Exception {
@@ -117,6 +166,103 @@ public class Load {
     static void check(HttpResponse<String> r, int expected) {
         if (r.statusCode() != expected) {
             throw new IllegalStateException(r.request().uri() + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /**
+     * One kept-alive HTTP/1.1 connection, spoken by hand: the load generator shares the 2 cores with
+     * the server and PostgreSQL, and java.net.http.HttpClient spent so much CPU per request that it
+     * was what got measured (2,500 trivial GETs/s from 8 threads where wrk reached 32,000 against
+     * the same server, 2026-11-23). This writes a request and reads one response, nothing else.
+     */
+    static final class Connection implements AutoCloseable {
+        private final URI base;
+        private final String host;
+        private Socket socket;
+        private InputStream in;
+        private OutputStream out;
+        private String lastBody = "";
+
+        Connection(URI base) throws IOException {
+            this.base = base;
+            host = base.getHost() + ":" + base.getPort();
+            open();
+        }
+
+        private void open() throws IOException {
+            socket = new Socket(base.getHost(), base.getPort());
+            socket.setTcpNoDelay(true);
+            in = new BufferedInputStream(socket.getInputStream(), 1 << 14);
+            out = new BufferedOutputStream(socket.getOutputStream(), 1 << 14);
+        }
+
+        /** Sends one request ({@code body} as JSON, or none) and returns the response's status. */
+        int exchange(String method, String path, String body) throws IOException {
+            byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
+            StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
+                    .append(host).append("\r\n");
+            if (body != null) {
+                head.append("Content-Type: application/json\r\nContent-Length: ").append(bytes.length).append("\r\n");
+            }
+            out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            String status = line();
+            int code = Integer.parseInt(status.substring(9, 12));
+            long length = -1;
+            boolean chunked = false;
+            boolean close = false;
+            for (String h = line(); !h.isEmpty(); h = line()) {
+                String lower = h.toLowerCase(Locale.ROOT);
+                if (lower.startsWith("connection:") && lower.contains("close")) {
+                    close = true; // the server's keep-alive limit: the next request opens a new one
+                } else if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(lower.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            if (chunked) {
+                for (int size = Integer.parseInt(line().split(";")[0].trim(), 16); size > 0;
+                        size = Integer.parseInt(line().split(";")[0].trim(), 16)) {
+                    received.write(in.readNBytes(size));
+                    line();
+                }
+                while (!line().isEmpty()) {} // trailers
+            } else if (length > 0) {
+                received.write(in.readNBytes((int) length));
+            }
+            lastBody = received.toString(StandardCharsets.UTF_8);
+            if (close) {
+                socket.close();
+                open();
+            }
+            return code;
+        }
+
+        void expect(int status, int expected) {
+            if (status != expected) {
+                throw new IllegalStateException("answered " + status + " (expected " + expected + "): " + lastBody);
+            }
+        }
+
+        private String line() throws IOException {
+            StringBuilder b = new StringBuilder();
+            for (int c = in.read(); c != '\n'; c = in.read()) {
+                if (c < 0) {
+                    throw new EOFException("the server closed the connection");
+                }
+                if (c != '\r') {
+                    b.append((char) c);
+                }
+            }
+            return b.toString();
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
         }
     }
 }

@@ -97,7 +97,8 @@ for i in 1 2 3; do
 done
 out enqueue_batch "$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)" jobs/s
 fresh
-out enqueue_single "$(load single enqueue_single http://localhost:18080 "$SINGLE" 8 "$body" | awk '{print $2}')" jobs/s
+out enqueue_single "$(load single enqueue_single http://localhost:18080 "$SINGLE" 8 "$body" $((SINGLE / 2)) | awk '{print $2}')" jobs/s
+out http_ceiling "$(load rate http_ceiling http://localhost:18080/actuator/info "$SINGLE" 8 | awk '{print $2}')" requests/s
 
 echo "# position lookup at $BIG queued" >&2
 fresh; queue "$BIG"
@@ -127,6 +128,17 @@ q -c "SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s))::numeric, 2)
              round((percentile_cont(0.99) WITHIN GROUP (ORDER BY s))::numeric, 2)
       FROM (SELECT extract(epoch FROM submitted_at - created_at) * 1000 AS s FROM job) t" \
   | tr '|' ' ' | { read -r p50 p99; out dispatch_latency_idle_p50 "$p50" ms; out dispatch_latency_idle_p99 "$p99" ms; }
+
+echo "# dispatch latency, idle queue, enqueued on another instance (woken by LISTEN/NOTIFY)" >&2
+fresh
+start front 18086 --sluice.dispatch.enabled=false
+load trickle http://localhost:18086 200 50 "$body"
+await_succeeded 200 60
+q -c "SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s))::numeric, 2),
+             round((percentile_cont(0.99) WITHIN GROUP (ORDER BY s))::numeric, 2)
+      FROM (SELECT extract(epoch FROM submitted_at - created_at) * 1000 AS s FROM job) t" \
+  | tr '|' ' ' | { read -r p50 p99; out dispatch_latency_remote_p50 "$p50" ms; out dispatch_latency_remote_p99 "$p99" ms; }
+stop front
 
 echo "# drain $DRAIN with 1 instance" >&2
 fresh; queue "$DRAIN"

@@ -30,6 +30,11 @@ class ClaimSignals {
         }
     }
 
+    /** Wakes every claimer (e.g. after announcements may have been missed). */
+    void wakeAll() {
+        signals.keySet().forEach(this::wake);
+    }
+
     @EventListener
     void onEnqueued(JobsEnqueued event) {
         event.upstreams().forEach(this::wake);

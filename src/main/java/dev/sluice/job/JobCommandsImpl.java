@@ -53,7 +53,7 @@ class JobCommandsImpl implements JobCommands {
                                      idempotency_key, callback_url, max_attempts, run_after, created_at)
                     VALUES (:upstream, :endpoint, CAST(:payload AS jsonb), :tokenCount, :priority, 'queued',
                             :idempotencyKey, :callbackUrl, :maxAttempts, :now, :now)
-                    ON CONFLICT (idempotency_key) DO NOTHING
+                    ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id),
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
