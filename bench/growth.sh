@@ -77,7 +77,7 @@ out history_per_million_finished "$(( $(q -c "SELECT sum(pg_total_relation_size(
 
 {
   echo
-  echo "## Growth: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, commit $(git rev-parse --short HEAD)"
+  echo "## Growth: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src db pom.xml || echo " with uncommitted changes")"
   echo
   echo "Drain: the first $MEASURE jobs (all, when fewer are queued), one instance. Claim latency: the claim statement over that drain."
   echo

@@ -211,7 +211,7 @@ out claim_latency_p99_big_vs_10k "$(ratio "$(fig claim_latency_big_p99)" "$(fig 
 
 {
   echo
-  echo "## $(date -u '+%Y-%m-%d %H:%M UTC')$([ $QUICK = 1 ] && echo ' (quick)'), $(nproc) cores, $(psql -XAtq -d postgres -c 'SHOW server_version' | cut -d' ' -f1), commit $(git rev-parse --short HEAD)"
+  echo "## $(date -u '+%Y-%m-%d %H:%M UTC')$([ $QUICK = 1 ] && echo ' (quick)'), $(nproc) cores, $(psql -XAtq -d postgres -c 'SHOW server_version' | cut -d' ' -f1), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src db pom.xml || echo " with uncommitted changes")"
   echo
   echo "| figure | value | unit |"
   echo "|---|---|---|"

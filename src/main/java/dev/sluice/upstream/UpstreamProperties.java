@@ -53,7 +53,11 @@ public record UpstreamProperties(
      *     100 ms, never a burst of 600); 0 = unlimited (default)
      * @param tokensPerMinute sum of the jobs' {@code token_count} sent per minute at most, spread
      *     evenly; 0 = unlimited (default)
-     * @param maxInFlight jobs this instance is sending at once, at most; 0 = unlimited (default)
+     * @param maxInFlight jobs this instance is sending at once, at most (default 10,000); 0 =
+     *     unlimited. The default bounds memory: each job being sent holds its request and a virtual
+     *     thread, and without a bound a claimer faster than the upstream (or than the outcome
+     *     writes) claims the whole queue into memory; 1,000,000 noop jobs ran a 512 MB heap out
+     *     of memory that way (bench/run.sh, 2026-11-23)
      * @param timeout longest wait for one HTTP answer from the upstream (default 30 s); a submit
      *     that times out is re-sent with the same idempotency key
      */
@@ -63,6 +67,6 @@ public record UpstreamProperties(
             String apiKey,
             @DefaultValue("0") @PositiveOrZero long requestsPerMinute,
             @DefaultValue("0") @PositiveOrZero long tokensPerMinute,
-            @DefaultValue("0") @PositiveOrZero int maxInFlight,
+            @DefaultValue("10000") @PositiveOrZero int maxInFlight,
             @DefaultValue("30s") @NotNull Duration timeout) {}
 }

@@ -40,6 +40,9 @@ class UpstreamConfigurationTest {
             assertThat(context).hasNotFailed();
             UpstreamProperties p = context.getBean(UpstreamProperties.class);
             assertThat(p.upstreams().get("noop").requestsPerMinute()).isZero();
+            // Bounded by default: a claimer faster than the upstream must not take the whole queue
+            // into memory.
+            assertThat(p.upstreams().get("noop").maxInFlight()).isEqualTo(10_000);
         });
     }
 
