@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   single NAME BASE N CLIENTS BODY [WARMUP]
  *                                      N x POST /api/v1/jobs from CLIENTS threads: jobs/s, after
  *                                      WARMUP untimed ones (client and server JIT-compiled)
- *   get NAME BASE PATH N [H V]         N x GET PATH, one at a time: p50 and p99 in ms
+ *   get NAME BASE PATH N [H V]         N x GET PATH, one at a time, after 500 untimed: p50 and p99 in ms
  *   trickle BASE N PAUSE_MS BODY       N x POST /api/v1/jobs, one every PAUSE_MS (for idle latency)
  *   rate NAME URL N CLIENTS            N x GET URL from CLIENTS threads: requests/s (the HTTP
  *                                      ceiling of this client and server on this machine)
@@ -127,24 +127,24 @@ public class Load {
 
     static void get(String name, String base, String path, int n, String header, String value) throws Exception {
         List<Double> ms = new ArrayList<>();
-        for (int i = 0; i < n + 20; i++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
-            if (header != null) {
-                b.header(header, value);
-            }
-            long t0 = System.nanoTime();
-            HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-            double took = (System.nanoTime() - t0) / 1e6;
-            if (r.statusCode() >= 500) {
-                throw new IllegalStateException("GET " + path + ": " + r.statusCode() + " " + r.body());
-            }
-            if (i >= 20) { // the first 20 warm up
-                ms.add(took);
+        int warmup = 500; // client and server JIT-compiled before anything is timed
+        try (Connection http = new Connection(URI.create(base))) {
+            for (int i = 0; i < n + warmup; i++) {
+                long t0 = System.nanoTime();
+                int status = http.exchange("GET", path, null, header, value);
+                double took = (System.nanoTime() - t0) / 1e6;
+                if (status >= 500) {
+                    http.expect(status, 200);
+                }
+                if (i >= warmup) {
+                    ms.add(took);
+                }
             }
         }
         Collections.sort(ms);
-        System.out.printf("%s_p50 %.2f ms%n%s_p99 %.2f ms%n", name, ms.get(ms.size() / 2), name,
-                ms.get((int) Math.ceil(ms.size() * 0.99) - 1));
+        System.out.printf("%s_p50 %.2f ms%n%s_p90 %.2f ms%n%s_p99 %.2f ms%n%s_max %.2f ms%n", name,
+                ms.get(ms.size() / 2), name, ms.get((int) Math.ceil(ms.size() * 0.9) - 1), name,
+                ms.get((int) Math.ceil(ms.size() * 0.99) - 1), name, ms.getLast());
     }
 
     static void trickle(String base, int n, long pauseMs, String body) throws Exception {
@@ -198,9 +198,17 @@ public class Load {
 
         /** Sends one request ({@code body} as JSON, or none) and returns the response's status. */
         int exchange(String method, String path, String body) throws IOException {
+            return exchange(method, path, body, null, null);
+        }
+
+        /** The same, with one more header when {@code header} is not null. */
+        int exchange(String method, String path, String body, String header, String value) throws IOException {
             byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
                     .append(host).append("\r\n");
+            if (header != null) {
+                head.append(header).append(": ").append(value).append("\r\n");
+            }
             if (body != null) {
                 head.append("Content-Type: application/json\r\nContent-Length: ").append(bytes.length).append("\r\n");
             }

@@ -103,7 +103,7 @@ out http_ceiling "$(load rate http_ceiling http://localhost:18080/actuator/info 
 echo "# position lookup at $BIG queued" >&2
 fresh; queue "$BIG"
 mid=$(q -c "SELECT id FROM job ORDER BY id OFFSET $((BIG / 2)) LIMIT 1")
-load get position_lookup http://localhost:18080 "/api/v1/jobs/$mid" 300 X-Sluice-Backpressure 1 | while read -r k v u; do out "$k" "$v" "$u"; done
+load get position_lookup http://localhost:18080 "/api/v1/jobs/$mid" 1000 X-Sluice-Backpressure 1 | while read -r k v u; do out "$k" "$v" "$u"; done
 stop api
 
 echo "# claim latency at $BIG queued" >&2

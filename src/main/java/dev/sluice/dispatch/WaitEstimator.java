@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * it, and fewer than 5,000 of higher priorities wait (bounded index reads); deeper in a longer
  * queue it is placed by id between the oldest and newest queued ids ({@code queue_state_reason}
  * says {@code queue_position_estimated}), and higher priorities are counted from counts at most
- * 2 s old. So a lookup reads at most about 15,000 index entries however long the queue.
+ * 10 s old. So a lookup reads at most about 15,000 index entries however long the queue.
  */
 @Component
 public class WaitEstimator {
@@ -38,8 +38,13 @@ public class WaitEstimator {
             double retryAfterS,
             LastSnapshot upstream) {}
 
-    /** Per-priority queue counts are refreshed at most this often per instance. */
-    private static final Duration COUNTS_TTL = Duration.ofSeconds(2);
+    /**
+     * Per-priority queue counts are refreshed at most this often per instance, in the background.
+     * They only place a job deep in a long queue (an estimate) and give the depth; a recount at
+     * 1,000,000 queued reads the whole claim index (about 95 ms of a core here), which every 2 s
+     * competed with the lookups themselves. 10 s is also how often the queue is snapshotted.
+     */
+    private static final Duration COUNTS_TTL = Duration.ofSeconds(10);
     /** Up to this many jobs ahead (or behind) in its priority, a job's position is counted exactly. */
     private static final int EXACT = 5000;
 
@@ -60,7 +65,12 @@ public class WaitEstimator {
 
     public Wait estimate(Job job) {
         Instant now = clock.instant();
-        LastSnapshot last = jobs.lastUpstreamSnapshot(job.id()).orElse(null);
+        // A job never claimed was never sent: no upstream has shown it. Otherwise its upstream rows
+        // were observed after its first claim (a day earlier allows for instances' clocks).
+        LastSnapshot last = job.claimedAt() == null
+                ? null
+                : jobs.lastUpstreamSnapshot(job.id(), job.claimedAt().minus(Duration.ofDays(1)))
+                        .orElse(null);
         return switch (job.state()) {
             case QUEUED -> waitingHere(job, now, last);
             case CLAIMED -> new Wait("claimed", "sending", null, 0, null, 0.0, null, 1, last);

@@ -142,8 +142,11 @@ public interface JobCommands {
     /** The oldest and newest queued ids of one upstream and priority, or null when there are none. */
     long[] queuedIdRange(String upstream, Priority priority);
 
-    /** The newest snapshot the upstream gave for the job, if any. */
-    Optional<LastSnapshot> lastUpstreamSnapshot(long jobId);
+    /**
+     * The newest snapshot the upstream gave for the job, if any, looking only at history observed
+     * from {@code since} on (history is partitioned by day: older partitions are not read).
+     */
+    Optional<LastSnapshot> lastUpstreamSnapshot(long jobId, Instant since);
 
     /** One page of a batch's finished jobs (succeeded, failed, cancelled) after the cursor, by id. */
     List<FinishedJob> findFinishedInBatch(long batchId, long afterId, int limit);

@@ -691,16 +691,19 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
-    public Optional<LastSnapshot> lastUpstreamSnapshot(long jobId) {
-        // Index: job_status_history_job_idx (job_id, id), read backwards to the newest upstream row.
+    public Optional<LastSnapshot> lastUpstreamSnapshot(long jobId, Instant since) {
+        // Index: job_status_history_job_idx (job_id, id) of the partitions from `since` on, read
+        // backwards to the newest upstream row.
         return jdbc.sql("""
                 SELECT observed_at, http_status, status, queue_state, queue_state_reason, queue_position,
                        queue_depth, estimated_wait_s, progress::text AS progress, retry_after_s
                 FROM job_status_history
                 WHERE job_id = :id AND source = 'upstream' AND http_status IN (200, 408)
+                  AND observed_at >= :since
                 ORDER BY id DESC LIMIT 1
                 """)
                 .param("id", jobId)
+                .param("since", ts(since))
                 .query((rs, n) -> new LastSnapshot(
                         rs.getObject("observed_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("http_status", Integer.class),
