@@ -71,6 +71,13 @@ await_succeeded() {
 drain_rate() {
   q -c "SELECT round(count(*) / extract(epoch FROM max(finished_at) - min(claimed_at))) FROM job WHERE state = 'succeeded'"
 }
+# dispatch_latency NAME: p50 and p99 of enqueue to sent over the jobs of the last run.
+dispatch_latency() {
+  q -c "SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s))::numeric, 2),
+               round((percentile_cont(0.99) WITHIN GROUP (ORDER BY s))::numeric, 2)
+        FROM (SELECT extract(epoch FROM submitted_at - created_at) * 1000 AS s FROM job) t" \
+    | tr '|' ' ' | { read -r p50 p99; out "dispatch_latency_$1_p50" "$p50" ms; out "dispatch_latency_$1_p99" "$p99" ms; }
+}
 quantile() { # quantile PORT METRIC QUANTILE -> milliseconds
   curl -s "localhost:$1/actuator/prometheus" \
     | awk -v m="$2" -v qq="$3" '$1 ~ "^"m"\\{" && $1 ~ "quantile=\""qq"\"" {printf "%.2f", $2 * 1000; exit}'
@@ -124,20 +131,14 @@ echo "# dispatch latency, idle queue" >&2
 fresh
 load trickle http://localhost:18081 200 50 "$body"
 await_succeeded 200 60
-q -c "SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s))::numeric, 2),
-             round((percentile_cont(0.99) WITHIN GROUP (ORDER BY s))::numeric, 2)
-      FROM (SELECT extract(epoch FROM submitted_at - created_at) * 1000 AS s FROM job) t" \
-  | tr '|' ' ' | { read -r p50 p99; out dispatch_latency_idle_p50 "$p50" ms; out dispatch_latency_idle_p99 "$p99" ms; }
+dispatch_latency idle
 
 echo "# dispatch latency, idle queue, enqueued on another instance (woken by LISTEN/NOTIFY)" >&2
 fresh
 start front 18086 --sluice.dispatch.enabled=false
 load trickle http://localhost:18086 200 50 "$body"
 await_succeeded 200 60
-q -c "SELECT round((percentile_cont(0.5) WITHIN GROUP (ORDER BY s))::numeric, 2),
-             round((percentile_cont(0.99) WITHIN GROUP (ORDER BY s))::numeric, 2)
-      FROM (SELECT extract(epoch FROM submitted_at - created_at) * 1000 AS s FROM job) t" \
-  | tr '|' ' ' | { read -r p50 p99; out dispatch_latency_remote_p50 "$p50" ms; out dispatch_latency_remote_p99 "$p99" ms; }
+dispatch_latency remote
 stop front
 
 echo "# drain $DRAIN with 1 instance" >&2
