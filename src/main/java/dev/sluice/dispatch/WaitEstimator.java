@@ -21,7 +21,7 @@ import org.springframework.stereotype.Component;
  * it, and fewer than 5,000 of higher priorities wait (bounded index reads); deeper in a longer
  * queue it is placed by id between the oldest and newest queued ids ({@code queue_state_reason}
  * says {@code queue_position_estimated}), and higher priorities are counted from counts at most
- * 10 s old. So a lookup reads at most about 15,000 index entries however long the queue.
+ * 2 s old (10 s in a queue of 100,000 or more). So a lookup reads at most about 15,000 index entries however long the queue.
  */
 @Component
 public class WaitEstimator {
@@ -40,11 +40,16 @@ public class WaitEstimator {
 
     /**
      * Per-priority queue counts are refreshed at most this often per instance, in the background.
-     * They only place a job deep in a long queue (an estimate) and give the depth; a recount at
-     * 1,000,000 queued reads the whole claim index (about 95 ms of a core here), which every 2 s
-     * competed with the lookups themselves. 10 s is also how often the queue is snapshotted.
+     * They place a job deep in a long queue (an estimate) and give the depth. A recount reads the
+     * whole claim index: cheap for a short queue, about 95 ms of a core at 1,000,000 queued, which
+     * every 2 s competed with the lookups themselves. So a long queue is recounted every 10 s (as
+     * often as the queue is snapshotted), a short one every 2 s.
      */
-    private static final Duration COUNTS_TTL = Duration.ofSeconds(10);
+    private static final Duration COUNTS_TTL = Duration.ofSeconds(2);
+
+    private static final Duration LONG_QUEUE_COUNTS_TTL = Duration.ofSeconds(10);
+    /** Queued jobs (all upstreams) from which a queue counts as long. */
+    private static final long LONG_QUEUE = 100_000;
     /** Up to this many jobs ahead (or behind) in its priority, a job's position is counted exactly. */
     private static final int EXACT = 5000;
 
@@ -158,7 +163,8 @@ public class WaitEstimator {
     }
 
     /**
-     * Queued jobs of the upstream per priority, counted at most every {@link #COUNTS_TTL}: a stale
+     * Queued jobs of the upstream per priority, counted at most every {@link #COUNTS_TTL} ({@link
+     * #LONG_QUEUE_COUNTS_TTL} in a long queue): a stale
      * copy is served while one virtual thread counts afresh, so no lookup waits for a full count
      * (about 100 ms at a million queued jobs on the 2-core test machine, 2026-11-23).
      */
@@ -168,12 +174,20 @@ public class WaitEstimator {
             if (countsAt == null) {
                 counts = jobs.countQueuedByUpstreamAndPriority();
                 countsAt = now;
-            } else if (!counting && Duration.between(countsAt, now).compareTo(COUNTS_TTL) >= 0) {
+            } else if (!counting && Duration.between(countsAt, now).compareTo(countsTtl()) >= 0) {
                 counting = true;
                 Thread.ofVirtual().name("sluice-queue-counts").start(this::recount);
             }
             return counts.getOrDefault(upstream, Map.of());
         }
+    }
+
+    private Duration countsTtl() {
+        long queued = counts.values().stream()
+                .flatMap(byPriority -> byPriority.values().stream())
+                .mapToLong(Long::longValue)
+                .sum();
+        return queued >= LONG_QUEUE ? LONG_QUEUE_COUNTS_TTL : COUNTS_TTL;
     }
 
     private void recount() {
