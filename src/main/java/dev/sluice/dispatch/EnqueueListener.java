@@ -9,7 +9,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,7 +18,7 @@ import org.springframework.stereotype.Component;
  * in between were missed. Only on instances that dispatch.
  */
 @Component
-class EnqueueListener implements SmartLifecycle {
+class EnqueueListener extends Worker {
 
     private static final Logger log = LoggerFactory.getLogger(EnqueueListener.class);
     private static final int WAIT_MILLIS = 500;
@@ -29,18 +28,23 @@ class EnqueueListener implements SmartLifecycle {
     private final DataSource dataSource;
     private final ClaimSignals signals;
     private final DispatchProperties dispatch;
-    private volatile boolean running;
-    private Thread listener;
 
     EnqueueListener(DataSource dataSource, ClaimSignals signals, DispatchProperties dispatch) {
+        super("sluice-enqueue-listener", Duration.ofMillis(WAIT_MILLIS * 4L));
         this.dataSource = dataSource;
         this.signals = signals;
         this.dispatch = dispatch;
     }
 
-    private void run() {
+    @Override
+    protected boolean enabled() {
+        return dispatch.enabled();
+    }
+
+    @Override
+    protected void work() {
         int failures = 0;
-        while (running) {
+        while (running()) {
             try (Connection connection = dataSource.getConnection()) {
                 connection.setAutoCommit(true);
                 try (Statement s = connection.createStatement()) {
@@ -49,7 +53,7 @@ class EnqueueListener implements SmartLifecycle {
                 PGConnection pg = connection.unwrap(PGConnection.class);
                 failures = 0;
                 signals.wakeAll();
-                while (running) {
+                while (running()) {
                     PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
                     if (notifications != null) {
                         for (PGNotification n : notifications) {
@@ -58,7 +62,7 @@ class EnqueueListener implements SmartLifecycle {
                     }
                 }
             } catch (SQLException | RuntimeException e) {
-                if (!running) {
+                if (!running()) {
                     return;
                 }
                 Duration pause = BACKOFF.before(++failures);
@@ -78,32 +82,5 @@ class EnqueueListener implements SmartLifecycle {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    @Override
-    public synchronized void start() {
-        if (!dispatch.enabled()) {
-            return;
-        }
-        running = true;
-        listener = Thread.ofPlatform().name("sluice-enqueue-listener").daemon().start(this::run);
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (listener != null) {
-            try {
-                listener.join(WAIT_MILLIS * 4L);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            listener = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -1,6 +1,7 @@
 package dev.sluice.dispatch;
 
 import dev.sluice.job.JobsEnqueued;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -8,7 +9,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -20,43 +20,48 @@ import org.springframework.stereotype.Component;
  * so the instance that wakes finds them.
  *
  * <p>The request path only marks the upstream; one thread sends the notifications, so enqueues
- * that arrive while a NOTIFY is under way share the next one. A NOTIFY takes a cluster-wide lock
- * as it commits: one per enqueue would serialize thousands of enqueues a second on it.
+ * that arrive while a NOTIFY is under way, or within 5 ms after it, share the next one. A NOTIFY
+ * takes a cluster-wide lock as it commits: one per enqueue would serialize thousands of enqueues a
+ * second on it.
  */
 @Component
-public class EnqueueNotifier implements SmartLifecycle {
+public class EnqueueNotifier extends Worker {
 
     /** The channel {@link EnqueueListener} listens on. */
     public static final String CHANNEL = "sluice_enqueued";
 
     private static final Logger log = LoggerFactory.getLogger(EnqueueNotifier.class);
+    private static final Duration SPACING = Duration.ofMillis(5);
 
     private final JdbcClient jdbc;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final Semaphore work = new Semaphore(0);
-    private volatile boolean running;
-    private Thread sender;
+    private final Semaphore marked = new Semaphore(0);
 
     EnqueueNotifier(JdbcClient jdbc) {
+        super("sluice-enqueue-notifier", Duration.ofSeconds(5));
         this.jdbc = jdbc;
     }
 
     @EventListener
     void onEnqueued(JobsEnqueued event) {
         pending.addAll(event.upstreams());
-        work.release();
+        marked.release();
     }
 
-    private void run() {
-        while (running) {
+    @Override
+    protected void work() {
+        while (running()) {
             try {
-                if (!work.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                if (!marked.tryAcquire(100, TimeUnit.MILLISECONDS)) {
                     continue;
                 }
-                work.drainPermits();
+                marked.drainPermits();
                 List<String> upstreams = List.copyOf(pending);
                 pending.removeAll(upstreams);
                 send(upstreams);
+                // Enqueues of the next few milliseconds share the next NOTIFY: at most about 200 a
+                // second, whatever the enqueue rate, for a few ms more of a remote claimer's wait.
+                Thread.sleep(SPACING);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -80,29 +85,5 @@ public class EnqueueNotifier implements SmartLifecycle {
                     upstreams,
                     e);
         }
-    }
-
-    @Override
-    public synchronized void start() {
-        running = true;
-        sender = Thread.ofPlatform().name("sluice-enqueue-notifier").daemon().start(this::run);
-    }
-
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (sender != null) {
-            try {
-                sender.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            sender = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -3,6 +3,7 @@ package dev.sluice.dispatch;
 import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.Success;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
@@ -24,7 +24,7 @@ import org.springframework.stereotype.Component;
  * failure and its job keeps its lease, which expires and is rescued.
  */
 @Component
-public class OutcomeWriter implements SmartLifecycle {
+public class OutcomeWriter extends Worker {
 
     private static final Logger log = LoggerFactory.getLogger(OutcomeWriter.class);
     /** Most outcomes in one statement. */
@@ -34,16 +34,16 @@ public class OutcomeWriter implements SmartLifecycle {
 
     private final JobRepository jobs;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
-    private volatile boolean running;
-    private Thread writer;
 
     OutcomeWriter(JobRepository jobs) {
+        // Writes what was handed over, then ends.
+        super("sluice-outcome-writer", Duration.ofSeconds(10));
         this.jobs = jobs;
     }
 
     /** Writes the success and waits for it; false when the job was fenced out. */
     public boolean succeeded(Fence fence, String resultJson, Instant submittedAt, Instant now) {
-        if (!running) {
+        if (!running()) {
             return jobs.markSucceeded(fence, resultJson, submittedAt, now);
         }
         Pending p = new Pending(new Success(fence, resultJson, submittedAt, now), new CompletableFuture<>());
@@ -51,9 +51,10 @@ public class OutcomeWriter implements SmartLifecycle {
         return p.written().join();
     }
 
-    private void run() {
+    @Override
+    protected void work() {
         List<Pending> group = new ArrayList<>(MAX_GROUP);
-        while (running || !queue.isEmpty()) {
+        while (running() || !queue.isEmpty()) {
             try {
                 Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
@@ -64,7 +65,7 @@ public class OutcomeWriter implements SmartLifecycle {
                 write(group);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                running = false;
+                return;
             } finally {
                 group.clear();
             }
@@ -81,31 +82,6 @@ public class OutcomeWriter implements SmartLifecycle {
             log.warn("writing {} outcome(s) failed; their leases will expire and the jobs be rescued", group.size(), e);
             group.forEach(p -> p.written().completeExceptionally(e));
         }
-    }
-
-    @Override
-    public synchronized void start() {
-        running = true;
-        writer = Thread.ofPlatform().name("sluice-outcome-writer").daemon().start(this::run);
-    }
-
-    /** Writes what was handed over, then ends. */
-    @Override
-    public synchronized void stop() {
-        running = false;
-        if (writer != null) {
-            try {
-                writer.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            writer = null;
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 
     /** Starts before and stops after the loops whose senders hand outcomes over. */

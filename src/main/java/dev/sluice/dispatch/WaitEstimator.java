@@ -21,7 +21,8 @@ import org.springframework.stereotype.Component;
  * it, and fewer than 5,000 of higher priorities wait (bounded index reads); deeper in a longer
  * queue it is placed by id between the oldest and newest queued ids ({@code queue_state_reason}
  * says {@code queue_position_estimated}), and higher priorities are counted from counts at most
- * 2 s old (10 s in a queue of 100,000 or more). So a lookup reads at most about 15,000 index entries however long the queue.
+ * 2 s old (10 s in a queue of 100,000 or more). So a lookup reads at most about 15,000 index
+ * entries however long the queue.
  */
 @Component
 public class WaitEstimator {
@@ -59,6 +60,9 @@ public class WaitEstimator {
     private final Clock clock;
     private Map<String, Map<Priority, Long>> counts = Map.of();
     private Instant countsAt;
+    /** How long {@link #counts} serves: set by their size when they are counted. */
+    private Duration countsTtl = COUNTS_TTL;
+
     private boolean counting;
 
     WaitEstimator(JobRepository jobs, Upstreams upstreams, ClaimRates rates, Clock clock) {
@@ -172,9 +176,8 @@ public class WaitEstimator {
         Instant now = clock.instant();
         synchronized (this) {
             if (countsAt == null) {
-                counts = jobs.countQueuedByUpstreamAndPriority();
-                countsAt = now;
-            } else if (!counting && Duration.between(countsAt, now).compareTo(countsTtl()) >= 0) {
+                counted(jobs.countQueuedByUpstreamAndPriority(), now);
+            } else if (!counting && Duration.between(countsAt, now).compareTo(countsTtl) >= 0) {
                 counting = true;
                 Thread.ofVirtual().name("sluice-queue-counts").start(this::recount);
             }
@@ -182,20 +185,21 @@ public class WaitEstimator {
         }
     }
 
-    private Duration countsTtl() {
-        long queued = counts.values().stream()
+    private void counted(Map<String, Map<Priority, Long>> fresh, Instant at) {
+        counts = fresh;
+        countsAt = at;
+        long queued = fresh.values().stream()
                 .flatMap(byPriority -> byPriority.values().stream())
                 .mapToLong(Long::longValue)
                 .sum();
-        return queued >= LONG_QUEUE ? LONG_QUEUE_COUNTS_TTL : COUNTS_TTL;
+        countsTtl = queued >= LONG_QUEUE ? LONG_QUEUE_COUNTS_TTL : COUNTS_TTL;
     }
 
     private void recount() {
         try {
             Map<String, Map<Priority, Long>> fresh = jobs.countQueuedByUpstreamAndPriority();
             synchronized (this) {
-                counts = fresh;
-                countsAt = clock.instant();
+                counted(fresh, clock.instant());
             }
         } finally {
             synchronized (this) {
