@@ -10,10 +10,10 @@ import org.springframework.context.annotation.Import;
 /**
  * A Sluice instance on a random port against the test database (see {@link TestDatabase}).
  * Add {@code @TestPropertySource} for settings; {@code sluice.dispatch.enabled=false} gives a
- * quiet queue whose claims a test makes itself.
+ * quiet queue whose claims a test makes itself. Its {@link java.time.Clock} is {@link TestClock}'s.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@Import(TestDatabaseConfiguration.class)
+@Import({TestDatabaseConfiguration.class, TestClockConfiguration.class})
 public @interface SluiceTest {}

@@ -2,6 +2,7 @@ package dev.sluice.dispatch;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -18,11 +19,12 @@ public class NodeIdentity {
     private final String id;
     private final String host;
     private final long pid = ProcessHandle.current().pid();
-    private final Instant startedAt = Instant.now();
+    private final Instant startedAt;
     private final Duration deadAfter;
 
-    NodeIdentity(@Value("${sluice.nodes.dead-after:10s}") Duration deadAfter) {
+    NodeIdentity(@Value("${sluice.nodes.dead-after:10s}") Duration deadAfter, Clock clock) {
         this.deadAfter = deadAfter;
+        this.startedAt = clock.instant();
         String name;
         try {
             name = InetAddress.getLocalHost().getHostName();

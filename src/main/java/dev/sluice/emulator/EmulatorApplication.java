@@ -1,10 +1,12 @@
 package dev.sluice.emulator;
 
+import java.time.Clock;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Profile;
 
@@ -27,6 +29,12 @@ import org.springframework.context.annotation.Profile;
 @EnableConfigurationProperties(EmulatorProperties.class)
 @ComponentScan(basePackageClasses = EmulatorApplication.class)
 public class EmulatorApplication {
+
+    /** The emulated upstream's own clock (it stands for another server). */
+    @Bean
+    Clock emulatorClock() {
+        return Clock.systemUTC();
+    }
 
     public static ConfigurableApplicationContext run(String... args) {
         SpringApplication app = new SpringApplication(EmulatorApplication.class);

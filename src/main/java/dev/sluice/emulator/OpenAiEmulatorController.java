@@ -1,5 +1,6 @@
 package dev.sluice.emulator;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,10 +30,16 @@ class OpenAiEmulatorController {
     private final SamplingEngine engine;
     private final ForcedAnswers forced;
     private final OpenAiBudget budget;
+    private final Clock clock;
 
     OpenAiEmulatorController(
-            EmulatorProperties properties, SamplingEngine engine, ForcedAnswers forced, OpenAiBudget budget) {
+            EmulatorProperties properties,
+            SamplingEngine engine,
+            ForcedAnswers forced,
+            OpenAiBudget budget,
+            Clock clock) {
         this.properties = properties;
+        this.clock = clock;
         this.engine = engine;
         this.forced = forced;
         this.budget = budget;
@@ -149,7 +156,7 @@ class OpenAiEmulatorController {
         return out.append(seconds.isEmpty() ? "0" : seconds).append('s').toString();
     }
 
-    private static Map<String, Object> completion(JsonNode body, String model, long promptTokens, long maxTokens) {
+    private Map<String, Object> completion(JsonNode body, String model, long promptTokens, long maxTokens) {
         int hash = body.get("messages").toString().hashCode();
         long completionTokens = Math.min(maxTokens, 12);
         StringBuilder content = new StringBuilder("Emulated answer");
@@ -164,7 +171,7 @@ class OpenAiEmulatorController {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("id", "chatcmpl-" + Integer.toHexString(hash));
         out.put("object", "chat.completion");
-        out.put("created", System.currentTimeMillis() / 1000);
+        out.put("created", clock.instant().getEpochSecond());
         out.put("model", model);
         out.put("choices", List.of(choice));
         out.put(

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Api;
 import dev.sluice.Fixtures;
 import dev.sluice.QuietSluiceTest;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,6 +25,9 @@ class BatchApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Clock clock;
 
     Api api;
 
@@ -220,7 +224,8 @@ class BatchApiTest {
         assertThat(status.get("finished").asBoolean()).isFalse();
         assertThat(status.get("created_at").asString()).isNotBlank();
 
-        jdbc.sql("UPDATE job SET state = 'failed', finished_at = now() WHERE batch_id = ? AND state = 'queued'")
+        jdbc.sql("UPDATE job SET state = 'failed', finished_at = ? WHERE batch_id = ? AND state = 'queued'")
+                .param(clock.instant().atOffset(java.time.ZoneOffset.UTC))
                 .param(batchId)
                 .update();
         assertThat(api.get("/api/v1/batches/" + batchId).json().get("finished").asBoolean())

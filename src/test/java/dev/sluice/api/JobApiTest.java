@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Api;
 import dev.sluice.Fixtures;
 import dev.sluice.QuietSluiceTest;
+import java.time.Clock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,6 +21,9 @@ class JobApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Clock clock;
 
     Api api;
 
@@ -243,7 +247,8 @@ class JobApiTest {
                 .json()
                 .get("id")
                 .asLong();
-        jdbc.sql("UPDATE job SET state = 'succeeded', finished_at = now(), result = '{}' WHERE id = ?")
+        jdbc.sql("UPDATE job SET state = 'succeeded', finished_at = ?, result = '{}' WHERE id = ?")
+                .param(clock.instant().atOffset(java.time.ZoneOffset.UTC))
                 .param(id)
                 .update();
 

@@ -7,6 +7,7 @@ import dev.sluice.Api;
 import dev.sluice.CallbackReceiver;
 import dev.sluice.Fixtures;
 import dev.sluice.SluiceTest;
+import dev.sluice.TestClock;
 import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.NewJob;
@@ -17,6 +18,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
@@ -55,6 +57,9 @@ class CallbackFlowTest {
     JdbcClient jdbc;
 
     @Autowired
+    Clock clock;
+
+    @Autowired
     JobRepository jobs;
 
     Api api;
@@ -91,7 +96,7 @@ class CallbackFlowTest {
         }
         long t = Long.parseLong(m.group(1));
         String expected = CallbackSigner.hmac(secret, t, r.body());
-        return Math.abs(Instant.now().getEpochSecond() - t) < 300
+        return Math.abs(TestClock.now().getEpochSecond() - t) < 300
                 && MessageDigest.isEqual(
                         expected.getBytes(StandardCharsets.UTF_8), m.group(2).getBytes(StandardCharsets.UTF_8));
     }
@@ -163,7 +168,7 @@ class CallbackFlowTest {
         String payload = "{\"prompt\":\"later\"}";
         long id = jobs.insert(
                         new NewJob("noop", "/e", payload, 1, Priority.LOW, receiver.url(), null, 3, null),
-                        Instant.now().plus(Duration.ofHours(1)))
+                        clock.instant().plus(Duration.ofHours(1)))
                 .orElseThrow();
 
         api.delete("/api/v1/jobs/" + id);
@@ -176,7 +181,7 @@ class CallbackFlowTest {
     @Test
     void aDeliveryCutShortByARestartIsSentAgainAndRecordedOnce() throws Exception {
         // A job that finishes in an hour, so that only this test's "dying sender" sees its callback first.
-        Instant later = Instant.now().plus(Duration.ofHours(1));
+        Instant later = clock.instant().plus(Duration.ofHours(1));
         long id = jobs.insert(new NewJob("noop", "/e", "{}", 1, Priority.HIGH, receiver.url(), null, 3, null), later)
                 .orElseThrow();
         ClaimedJob claimed = jobs.claimNextBatch("noop", 1, "dying-node", later, later.plusSeconds(60))
@@ -195,8 +200,9 @@ class CallbackFlowTest {
                                 .build(),
                         HttpResponse.BodyHandlers.discarding());
         // Time passes: its lease, and the delivery's due time, are behind us.
-        jdbc.sql(
-                        "UPDATE callback_delivery SET lease_expires_at = now() - interval '1 second', next_attempt_at = now() WHERE id = ?")
+        jdbc.sql("UPDATE callback_delivery SET lease_expires_at = ?, next_attempt_at = ? WHERE id = ?")
+                .param(clock.instant().minusSeconds(1).atOffset(java.time.ZoneOffset.UTC))
+                .param(clock.instant().atOffset(java.time.ZoneOffset.UTC))
                 .param(due.id())
                 .update();
 
@@ -213,7 +219,7 @@ class CallbackFlowTest {
         assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
         assertThat(delivery.get("history")).hasSize(1);
         // The late sender's record is fenced out: the delivery stays delivered, recorded once.
-        assertThat(repository.recordAttempt(due, "failed", Instant.now(), 500, "late", 1, Instant.now()))
+        assertThat(repository.recordAttempt(due, "failed", clock.instant(), 500, "late", 1, clock.instant()))
                 .isFalse();
         assertThat(callbacks(id).get(0).get("state").asString()).isEqualTo("delivered");
     }

@@ -10,8 +10,8 @@ import dev.sluice.job.JobsEnqueued;
 import dev.sluice.job.Priority;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -37,6 +37,9 @@ class EnqueueNotifyTest {
     JdbcClient jdbc;
 
     @Autowired
+    Clock clock;
+
+    @Autowired
     JobRepository jobs;
 
     @Autowired
@@ -59,7 +62,7 @@ class EnqueueNotifyTest {
     @Test
     void aJobAnnouncedByAnotherInstanceIsClaimedAtOnce() {
         // Inserted as another instance would: no event reaches this instance's claimer.
-        long id = jobs.insert(Fixtures.job(Priority.NORMAL), Instant.now()).orElseThrow();
+        long id = jobs.insert(Fixtures.job(Priority.NORMAL), clock.instant()).orElseThrow();
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2)).until(() -> "queued".equals(state(id)));
 
         jdbc.sql("NOTIFY sluice_enqueued, 'noop'").update();

@@ -8,6 +8,7 @@ import dev.sluice.EmulatorServer;
 import dev.sluice.Fixtures;
 import dev.sluice.SluiceTest;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,9 @@ class OpenAiFlowTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Clock clock;
 
     Api api;
     Api emulator;
@@ -253,7 +257,7 @@ class OpenAiFlowTest {
 
     @Test
     void aCrashAfterSendingToAnUpstreamWithoutIdempotencyLeavesTheJobInSubmitUnknownNotResent() throws Exception {
-        java.time.Instant later = java.time.Instant.now().plus(Duration.ofHours(1));
+        java.time.Instant later = clock.instant().plus(Duration.ofHours(1));
         String payload = api.json(chat(8)).get("payload").toString();
         long id = jobs.insert(
                         new dev.sluice.job.NewJob(

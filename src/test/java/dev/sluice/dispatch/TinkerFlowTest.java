@@ -15,6 +15,7 @@ import dev.sluice.upstream.Submission;
 import dev.sluice.upstream.SubmitKey;
 import dev.sluice.upstream.Upstream;
 import dev.sluice.upstream.Upstreams;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -40,6 +41,9 @@ class TinkerFlowTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Clock clock;
 
     @Autowired
     JobRepository jobs;
@@ -331,7 +335,7 @@ class TinkerFlowTest {
     @Test
     void aCrashBetweenSubmitAndCommitResendsTheSameSeqId() throws Exception {
         // A job that may run only an hour from now, so that only this test's "crashed node" claims it.
-        Instant later = Instant.now().plus(Duration.ofHours(1));
+        Instant later = clock.instant().plus(Duration.ofHours(1));
         String payload = api.json(sample(10)).get("payload").toString();
         long id = jobs.insert(
                         new NewJob("mint", "/api/v1/asample", payload, 13, Priority.HIGH, null, null, 3, null), later)
@@ -345,7 +349,10 @@ class TinkerFlowTest {
         assertThat(accepted).isInstanceOf(Submission.Accepted.class);
         // ... and the node dies here, before it can write "submitted". Its lease expires:
         assertThat(jobs.rescueExpiredClaims(later.plusSeconds(31), 10)).isEqualTo(1);
-        jdbc.sql("UPDATE job SET run_after = now() WHERE id = ?").param(id).update();
+        jdbc.sql("UPDATE job SET run_after = ? WHERE id = ?")
+                .param(clock.instant().atOffset(java.time.ZoneOffset.UTC))
+                .param(id)
+                .update();
 
         api.awaitJobState(id, "succeeded");
 

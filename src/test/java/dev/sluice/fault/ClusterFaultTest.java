@@ -3,7 +3,9 @@ package dev.sluice.fault;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.sluice.TestClock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Random;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -100,13 +102,14 @@ class ClusterFaultTest {
         }
         rig.awaitSchema();
         await().atMost(Duration.ofSeconds(90))
-                .until(() -> rig.count("SELECT count(*) FROM node WHERE heartbeat_at > now() - interval '3 seconds'")
+                .until(() -> rig.count(
+                                "SELECT count(*) FROM node WHERE heartbeat_at > ?",
+                                TestClock.now().minusSeconds(3))
                         == INSTANCES);
         // Each instance takes its share at its next heartbeat after the last one joined.
-        String allLive = rig.text("SELECT now()::text");
+        Instant allLive = TestClock.now();
         await().atMost(Duration.ofSeconds(30))
-                .until(() -> rig.count("SELECT count(*) FROM node WHERE heartbeat_at > '" + allLive + "'::timestamptz")
-                        == INSTANCES);
+                .until(() -> rig.count("SELECT count(*) FROM node WHERE heartbeat_at > ?", allLive) == INSTANCES);
         rig.insertJobs(jobs);
 
         await().atMost(Duration.ofSeconds(180))

@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.Api;
 import dev.sluice.EmulatorServer;
+import dev.sluice.SluiceProcess;
+import dev.sluice.TestClock;
 import dev.sluice.TestDatabase;
 import java.io.File;
 import java.io.IOException;
@@ -106,9 +108,14 @@ final class FaultRig implements AutoCloseable {
         for (String setting : extra) {
             put(settings, setting.replaceFirst("^--", ""));
         }
-        List<String> command = new ArrayList<>(
-                List.of(java, "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path")));
-        command.add("dev.sluice.SluiceApplication");
+        List<String> command = new ArrayList<>(List.of(
+                java,
+                "-Xmx256m",
+                "-XX:TieredStopAtLevel=1",
+                "-D" + TestClock.PROPERTY + "=" + TestClock.offset(),
+                "-cp",
+                System.getProperty("java.class.path")));
+        command.add(SluiceProcess.class.getName());
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         File log = new File(System.getProperty("java.io.tmpdir"), "sluice-fault-" + (++started) + ".log");
         Process p = new ProcessBuilder(command)
@@ -161,38 +168,57 @@ final class FaultRig implements AutoCloseable {
                 .until(() -> count("SELECT count(*) FROM node") > 0);
     }
 
-    /** Queues {@code n} tinker jobs in one statement. */
+    /** Queues {@code n} tinker jobs in one statement, created now by {@link TestClock}. */
     void insertJobs(int n) throws SQLException {
-        execute("""
-                INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts,
-                                 run_after, created_at)
-                SELECT 'mint', '/api/v1/asample',
-                       '{"base_model":"m","prompt":{"chunks":[{"tokens":[1,2,3],"type":"encoded_text"}]},"sampling_params":{"max_tokens":200}}',
-                       203, mod(g, 3), 'queued', 10, now(), now()
-                FROM generate_series(1, %d) g""".formatted(n));
+        try (Connection c = connect();
+                java.sql.PreparedStatement s = c.prepareStatement("""
+                        INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts,
+                                         run_after, created_at)
+                        SELECT 'mint', '/api/v1/asample',
+                               '{"base_model":"m","prompt":{"chunks":[{"tokens":[1,2,3],"type":"encoded_text"}]},"sampling_params":{"max_tokens":200}}',
+                               203, mod(g, 3), 'queued', 10, ?, ?
+                        FROM generate_series(1, ?) g""")) {
+            java.time.OffsetDateTime now = TestClock.now().atOffset(java.time.ZoneOffset.UTC);
+            s.setObject(1, now);
+            s.setObject(2, now);
+            s.setInt(3, n);
+            s.executeUpdate();
+        }
     }
 
     long finished() throws SQLException {
         return count("SELECT count(*) FROM job WHERE state IN ('succeeded', 'failed', 'cancelled')");
     }
 
-    long count(String sql) throws SQLException {
-        return Long.parseLong(text(sql));
+    /** The first column of the first row, as a number; {@code params} bind the statement's {@code ?}s. */
+    long count(String sql, Object... params) throws SQLException {
+        return Long.parseLong(text(sql, params));
     }
 
-    String text(String sql) throws SQLException {
+    /** The first column of the first row; {@code params} bind the statement's {@code ?}s. */
+    String text(String sql, Object... params) throws SQLException {
         try (Connection c = connect();
-                Statement s = c.createStatement();
-                ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
+                java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                Object p = params[i] instanceof java.time.Instant t ? t.atOffset(java.time.ZoneOffset.UTC) : params[i];
+                s.setObject(i + 1, p);
+            }
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getString(1);
+            }
         }
     }
 
-    void execute(String sql) throws SQLException {
+    /** Runs a statement; {@code params} bind its {@code ?}s. */
+    void execute(String sql, Object... params) throws SQLException {
         try (Connection c = connect();
-                Statement s = c.createStatement()) {
-            s.execute(sql);
+                java.sql.PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                Object p = params[i] instanceof java.time.Instant t ? t.atOffset(java.time.ZoneOffset.UTC) : params[i];
+                s.setObject(i + 1, p);
+            }
+            s.execute();
         }
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.sluice.Api;
+import dev.sluice.TestClock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class SendCrashFaultTest {
                                  run_after, created_at)
                 VALUES ('groq', '/openai/v1/chat/completions',
                         '{"model":"llama-3.1-8b-instant","max_tokens":8,"messages":[{"role":"user","content":"Say hi"}]}',
-                        10, 0, 'queued', 5, now(), now())""");
+                        10, 0, 'queued', 5, ?, ?)""", TestClock.now(), TestClock.now());
         awaitAcceptedButNotRecorded();
 
         rig.kill(first);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Fixtures;
 import dev.sluice.QuietSluiceTest;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,11 +42,16 @@ class JobRepositoryClaimTest {
     @Autowired
     DataSource dataSource;
 
-    private final Instant now = Instant.parse("2026-11-23T12:00:00Z");
+    @Autowired
+    Clock clock;
+
+    private Instant now;
 
     @BeforeEach
     void clean() {
         Fixtures.truncate(jdbc);
+        // To the microsecond, as PostgreSQL keeps it, so what is read back equals what was written.
+        now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
     }
 
     private long insert(Priority p) {
@@ -195,7 +201,7 @@ class JobRepositoryClaimTest {
                 List<Long> inserted = new ArrayList<>();
                 for (int i = 0; i < perProducer; i++) {
                     Priority p = Priority.values()[ThreadLocalRandom.current().nextInt(3)];
-                    inserted.add(jobs.insert(job(p), Instant.now()).orElseThrow());
+                    inserted.add(jobs.insert(job(p), now).orElseThrow());
                 }
                 return inserted;
             });

@@ -8,6 +8,7 @@ import dev.sluice.Fixtures;
 import dev.sluice.SluiceTest;
 import dev.sluice.dispatch.NodeIdentity;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,6 +39,9 @@ class NodeRegistryTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    Clock clock;
 
     @Autowired
     NodeRegistry registry;
@@ -88,8 +92,8 @@ class NodeRegistryTest {
 
     @Test
     void aSecondLiveInstanceHalvesTheRateThisOneSends() {
-        otherNode("other-live", Instant.now());
-        otherNode("other-dead", Instant.now().minus(Duration.ofMinutes(1)));
+        otherNode("other-live", clock.instant());
+        otherNode("other-dead", clock.instant().minus(Duration.ofMinutes(1)));
 
         assertThat(registry.runOnce()).as("the dead one is not counted").isEqualTo(2);
 
@@ -135,7 +139,7 @@ class NodeRegistryTest {
 
     @Test
     void whenTheOtherInstanceGoesItsShareComesBack() {
-        otherNode("other-live", Instant.now());
+        otherNode("other-live", clock.instant());
         assertThat(registry.runOnce()).isEqualTo(2);
 
         jdbc.sql("DELETE FROM node WHERE id = 'other-live'").update();
@@ -155,7 +159,7 @@ class NodeRegistryTest {
 
     @Test
     void stoppingHandsBackWhatThisInstanceHoldsSoOthersTakeItOverAtOnce() {
-        Instant later = Instant.now().plus(Duration.ofHours(1));
+        Instant later = clock.instant().plus(Duration.ofHours(1));
         long claimed = jobs.insert(
                         new dev.sluice.job.NewJob(
                                 "noop", "/e", "{}", 1, dev.sluice.job.Priority.HIGH, null, null, 3, null),

@@ -3,10 +3,10 @@ package dev.sluice.reporting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.QuietSluiceTest;
+import dev.sluice.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,15 +38,18 @@ class ReportingDocsTest {
 
     @BeforeEach
     void seed() {
-        ReportingSeed.load(jdbc, dataSource);
+        // The documented queries use the database's now(): so does the seed.
+        ReportingSeed.load(jdbc, dataSource, null);
     }
 
     @Test
     void everyQueryOfTheReportingDocsAnswersWhatTheSeedImplies() throws Exception {
         Map<String, String> queries = queries();
-        String d = LocalDate.now(ZoneOffset.UTC).minusDays(2).toString();
-        String d1 = LocalDate.now(ZoneOffset.UTC).minusDays(1).toString();
-        String today = LocalDate.now(ZoneOffset.UTC).toString();
+        // The seed and the documented queries use the database's now(): so do these days.
+        LocalDate databaseToday = TestClock.databaseToday(jdbc);
+        String d = databaseToday.minusDays(2).toString();
+        String d1 = databaseToday.minusDays(1).toString();
+        String today = databaseToday.toString();
         Map<String, List<List<String>>> expected = new LinkedHashMap<>();
         expected.put(
                 "wait-per-priority-per-day",

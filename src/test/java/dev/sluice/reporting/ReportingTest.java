@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sluice.Api;
 import dev.sluice.QuietSluiceTest;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -42,15 +43,19 @@ class ReportingTest {
     @Autowired
     PartitionMaintainer maintainer;
 
+    @Autowired
+    Clock clock;
+
     Api api;
     String from;
     String to;
 
     @BeforeEach
     void seed() {
-        ReportingSeed.load(jdbc, dataSource);
+        // The seed's days count back from the application's clock, which takes the snapshots.
+        ReportingSeed.load(jdbc, dataSource, clock.instant());
         api = new Api(port);
-        LocalDate d = LocalDate.now(ZoneOffset.UTC).minusDays(2);
+        LocalDate d = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).minusDays(2);
         from = d.toString();
         to = d.plusDays(1).toString();
     }
@@ -157,8 +162,9 @@ class ReportingTest {
 
     @Test
     void upkeepMakesPartitionsAheadDropsOldOnesAndDeletesOldFinishedJobs() {
-        Instant now = Instant.now();
-        LocalDate old = LocalDate.now(ZoneOffset.UTC).minusDays(40);
+        // Upkeep runs on the application's clock: so do this test's days.
+        Instant now = clock.instant();
+        LocalDate old = LocalDate.ofInstant(now, ZoneOffset.UTC).minusDays(40);
         jdbc.sql("SELECT sluice_ensure_partitions('job_status_history', CAST(:d AS date), CAST(:d AS date))")
                 .param("d", old.toString())
                 .query(Integer.class)
@@ -182,7 +188,10 @@ class ReportingTest {
                         .single())
                 .isTrue();
         String ahead = "job_status_history_p"
-                + LocalDate.now(ZoneOffset.UTC).plusDays(7).toString().replace("-", "");
+                + LocalDate.ofInstant(now, ZoneOffset.UTC)
+                        .plusDays(7)
+                        .toString()
+                        .replace("-", "");
         assertThat(jdbc.sql("SELECT to_regclass(:name) IS NOT NULL")
                         .param("name", ahead)
                         .query(Boolean.class)
@@ -194,6 +203,35 @@ class ReportingTest {
                         .list())
                 .containsExactly(recentJob);
         assertThat(pass.jobsDeleted()).isEqualTo(1);
+    }
+
+    @Test
+    void aPartitionMadeForADayWhoseRowsAreInTheDefaultPartitionTakesThem() {
+        // A day beyond the week made ahead: its row lands in the DEFAULT partition.
+        LocalDate far = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC).plusDays(20);
+        Instant at = far.atTime(12, 0).toInstant(ZoneOffset.UTC);
+        String partition = "job_status_history_p" + far.toString().replace("-", "");
+        jdbc.sql("DROP TABLE IF EXISTS " + partition).update(); // left by an earlier run
+        jdbc.sql("""
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
+                VALUES (1, :at, 'queue', 'queued', 0)""").param("at", Timestamp.from(at)).update();
+        assertThat(partitionHolding(at)).isEqualTo("job_status_history_default");
+
+        int made = jdbc.sql("SELECT sluice_ensure_partitions('job_status_history', CAST(:d AS date), CAST(:d AS date))")
+                .param("d", far.toString())
+                .query(Integer.class)
+                .single();
+
+        assertThat(made).isEqualTo(1);
+        assertThat(partitionHolding(at))
+                .isEqualTo("job_status_history_p" + far.toString().replace("-", ""));
+    }
+
+    private String partitionHolding(Instant at) {
+        return jdbc.sql("SELECT tableoid::regclass::text FROM job_status_history WHERE observed_at = :at")
+                .param("at", Timestamp.from(at))
+                .query(String.class)
+                .single();
     }
 
     private long finishedJob(Instant at) {
