@@ -20,6 +20,7 @@ import org.springframework.test.context.TestPropertySource;
             "sluice.api.max-job-size=64KB",
             "sluice.api.max-batch-size=32MB",
             "sluice.api.max-reported-errors=5",
-            "sluice.callbacks.secret=test-secret"
+            "sluice.callbacks.secret=test-secret",
+            "sluice.callbacks.allow-private-networks=true"
         })
 public @interface QuietSluiceTest {}

@@ -82,7 +82,9 @@ class JobController {
                     "idempotency_key", "differs from the Idempotency-Key header; send one or make them equal"));
         }
         if (!violations.isEmpty()) {
-            throw new InvalidJobException(violations);
+            throw new InvalidJobException(
+                    violations.subList(0, Math.min(violations.size(), properties.maxReportedErrors())),
+                    violations.size());
         }
         JobService.Enqueued enqueued = jobs.enqueue(job);
         return ResponseEntity.status(enqueued.created() ? HttpStatus.CREATED : HttpStatus.OK)

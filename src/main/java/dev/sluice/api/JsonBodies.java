@@ -1,6 +1,7 @@
 package dev.sluice.api;
 
 import dev.sluice.job.InvalidJobException;
+import dev.sluice.job.RequestJson;
 import dev.sluice.job.Violation;
 import java.io.InputStream;
 import java.util.List;
@@ -16,7 +17,7 @@ final class JsonBodies {
 
     static JsonNode read(ObjectMapper json, InputStream body) {
         try {
-            JsonNode node = json.readTree(body);
+            JsonNode node = RequestJson.reader(json).readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw new InvalidJobException(List.of(Violation.of("(body)", "is empty; send a JSON object")));
             }

@@ -74,7 +74,9 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         p.setProperty(
                 "errors",
                 List.of(Map.of("field", "idempotency_key", "rule", "must not be reused for a different request")));
-        p.setProperty("existing_job_id", e.existingJobId());
+        p.setProperty(
+                e.kind() == IdempotencyConflictException.Kind.JOB ? "existing_job_id" : "existing_batch_id",
+                e.existingId());
         return p;
     }
 

@@ -120,11 +120,21 @@ class ReportController {
         return new Range(start, end);
     }
 
+    /** The range of instants a report may name (PostgreSQL's own is wider; these print as ISO-8601). */
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+    private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
+
     private static Instant instant(String field, String text, List<Violation> broken) {
         try {
-            return text.length() == 10
+            Instant at = text.length() == 10
                     ? LocalDate.parse(text).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(text);
+            if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+                broken.add(Violation.of(field, "must be between 0001-01-01 and 9999-12-31"));
+                return null;
+            }
+            return at;
         } catch (DateTimeParseException e) {
             broken.add(Violation.of(
                     field, "must be an ISO-8601 instant such as 2026-11-23T10:00:00Z, or a date such as 2026-11-23"));

@@ -17,6 +17,7 @@ public class Batch {
 
     private Instant createdAt;
     private String idempotencyKey;
+    private byte[] requestSha256;
 
     protected Batch() {}
 
@@ -30,5 +31,10 @@ public class Batch {
 
     public String idempotencyKey() {
         return idempotencyKey;
+    }
+
+    /** SHA-256 of the request that made the batch (null for batches stored before it was kept). */
+    public byte[] requestSha256() {
+        return requestSha256;
     }
 }

@@ -1,11 +1,13 @@
 package dev.sluice.batch;
 
+import dev.sluice.job.IdempotencyConflictException;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.JobCopyEncoder;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.JobRequestParser;
 import dev.sluice.job.JobsEnqueued;
 import dev.sluice.job.NewJob;
+import dev.sluice.job.RequestJson;
 import dev.sluice.job.Violation;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
@@ -13,8 +15,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,17 +33,18 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
 
 /**
- * Takes a batch all-or-nothing. The body is read once, as a stream: each job is validated and, while
- * no line has failed, encoded as a COPY row into a temporary file. Only a batch with no broken rule
+ * Takes a batch all-or-nothing. The body is read once, as a stream, one job at a time (NDJSON lines
+ * or JSON-array elements, each at most {@code sluice.api.max-job-size}): each job is validated and,
+ * while none has failed, encoded as a COPY row into a temporary file. Only a batch with no broken rule
  * reaches the database, as one COPY in one short transaction, so a rejected batch stores nothing and
  * a slow upload never holds a connection. Memory stays flat: one line at a time, plus the set of
- * custom_ids seen (to reject duplicates with the line that first used each).
+ * custom_ids seen (to reject duplicates with the line that first used each). An Idempotency-Key
+ * names the request it came with: its SHA-256 is kept, and a repeat with other content is a 409.
  */
 @Service
 public class BatchEnqueuer {
@@ -56,7 +63,7 @@ public class BatchEnqueuer {
     private final BatchRepository batches;
     private final JobRepository jobs;
     private final JobRequestParser parser;
-    private final ObjectMapper json;
+    private final ObjectReader reader;
     private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
     private final Clock clock;
@@ -72,18 +79,21 @@ public class BatchEnqueuer {
         this.batches = batches;
         this.jobs = jobs;
         this.parser = parser;
-        this.json = json;
+        this.reader = RequestJson.reader(json);
         this.transaction = transaction;
         this.events = events;
         this.clock = clock;
     }
 
     public Created enqueue(InputStream body, Request request) {
+        // The request's fingerprint: a repeat with the same key must be the same request.
+        MessageDigest digest = fingerprint(request);
+        InputStream hashed = new DigestInputStream(body, digest);
         if (request.idempotencyKey() != null) {
             var existing = batches.findByIdempotencyKey(request.idempotencyKey());
             if (existing.isPresent()) {
-                return new Created(
-                        existing.get().id(), batches.countJobs(existing.get().id()), false);
+                drain(hashed);
+                return repeat(existing.get(), request, digest.digest());
             }
         }
         long batchId = batches.nextId();
@@ -92,19 +102,20 @@ public class BatchEnqueuer {
         try {
             Encoded encoded;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(rows), 1 << 16)) {
-                encoded =
-                        encode(new BufferedInputStream(body, 1 << 16), request, new JobCopyEncoder(batchId, now), out);
+                encoded = encode(hashed, request, new JobCopyEncoder(batchId, now), out);
             }
             if (!encoded.violations().isEmpty()) {
                 throw new InvalidJobException(encoded.violations(), encoded.violationCount());
             }
+            byte[] sha256 = digest.digest();
             Created created = transaction.execute(status -> {
-                if (batches.insert(batchId, now, request.idempotencyKey()) == 0) {
+                if (batches.insert(batchId, now, request.idempotencyKey(), sha256) == 0) {
                     // A concurrent request with the same key committed first: answer with its batch.
-                    long existingId = batches.findByIdempotencyKey(request.idempotencyKey())
-                            .orElseThrow()
-                            .id();
-                    return new Created(existingId, batches.countJobs(existingId), false);
+                    return repeat(
+                            batches.findByIdempotencyKey(request.idempotencyKey())
+                                    .orElseThrow(),
+                            request,
+                            sha256);
                 }
                 try (InputStream in = Files.newInputStream(rows)) {
                     return new Created(batchId, jobs.copyIn(batchId, in, now), true);
@@ -123,55 +134,67 @@ public class BatchEnqueuer {
         }
     }
 
+    /** The batch an earlier request with this key made, if this request is the same one; else 409. */
+    private Created repeat(Batch existing, Request request, byte[] sha256) {
+        // A batch stored before fingerprints were kept has none: its key is honoured as before.
+        if (existing.requestSha256() != null && !MessageDigest.isEqual(existing.requestSha256(), sha256)) {
+            throw new IdempotencyConflictException(
+                    request.idempotencyKey(), IdempotencyConflictException.Kind.BATCH, existing.id());
+        }
+        return new Created(existing.id(), batches.countJobs(existing.id()), false);
+    }
+
+    /**
+     * SHA-256 over what makes the request: its format, its query parameters (the default upstream
+     * and priority) and then, as it is read, its body.
+     */
+    private static MessageDigest fingerprint(Request request) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            String head = request.format() + "\n" + request.defaults().upstream() + "\n"
+                    + request.defaults().priority() + "\n";
+            digest.update(head.getBytes(StandardCharsets.UTF_8));
+            return digest;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    private static void drain(InputStream in) {
+        try {
+            in.transferTo(OutputStream.nullOutputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private record Encoded(long jobCount, Set<String> upstreams, List<Violation> violations, long violationCount) {}
 
     /** Validates every job of the body; encodes them while none has failed. */
     private Encoded encode(InputStream body, Request request, JobCopyEncoder encoder, OutputStream out) {
         var sink = new Sink(request, encoder, out);
-        if (request.format() == BatchFormat.NDJSON) {
-            BoundedLines lines = new BoundedLines(body, request.maxLineBytes());
-            for (BoundedLines.Line line = lines.next(); line != null; line = lines.next()) {
-                if (line.text() == null) {
-                    sink.reject(Violation.of("(line)", "is longer than " + request.maxLineBytes() + " bytes")
-                            .onLine(line.number()));
-                } else if (!line.text().isBlank()) {
-                    try {
-                        sink.accept(json.readTree(line.text()), line.number());
-                    } catch (JacksonException e) {
-                        sink.reject(Violation.of("(line)", "is not valid JSON: " + e.getOriginalMessage())
-                                .onLine(line.number()));
-                    }
+        InputStream buffered = new BufferedInputStream(body, 1 << 16);
+        BatchElements elements = request.format() == BatchFormat.NDJSON
+                ? new BoundedLines(buffered, request.maxLineBytes())
+                : new ArrayElements(buffered, request.maxLineBytes());
+        String where = request.format() == BatchFormat.NDJSON ? "(line)" : "(element)";
+        for (BatchElements.Element e = elements.next(); e != null; e = elements.next()) {
+            if (e.text() == null) {
+                sink.reject(Violation.of(where, e.problem()).onLine(e.number()));
+            } else if (!e.text().isBlank()) {
+                try {
+                    sink.accept(reader.readTree(e.text()), e.number());
+                } catch (JacksonException x) {
+                    sink.reject(Violation.of(where, "is not valid JSON: " + x.getOriginalMessage())
+                            .onLine(e.number()));
                 }
             }
-        } else {
-            readArray(body, sink);
         }
+        elements.bodyProblems().forEach(problem -> sink.reject(Violation.of("(body)", problem)));
         if (sink.jobCount == 0 && sink.violationCount == 0) {
             sink.reject(Violation.of("(body)", "must hold at least one job"));
         }
         return new Encoded(sink.jobCount, sink.upstreams, sink.violations, sink.violationCount);
-    }
-
-    private void readArray(InputStream body, Sink sink) {
-        int element = 0;
-        try (JsonParser p = json.createParser(body)) {
-            if (p.nextToken() != JsonToken.START_ARRAY) {
-                sink.reject(
-                        Violation.of("(body)", "must be a JSON array of job objects (or send application/x-ndjson)"));
-                return;
-            }
-            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                if (t == null) {
-                    sink.reject(Violation.of("(body)", "ends before the JSON array is closed"));
-                    return;
-                }
-                element++;
-                sink.accept(p.readValueAsTree(), element);
-            }
-        } catch (JacksonException e) {
-            sink.reject(Violation.of(
-                    "(body)", "is not valid JSON after element " + element + ": " + e.getOriginalMessage()));
-        }
     }
 
     /** Collects violations, or encodes jobs while there are none. */

@@ -21,13 +21,15 @@ interface BatchRepository extends Repository<Batch, Long> {
     /** Inserts the batch; 0 when its idempotency key was taken by a concurrent request. */
     @Modifying
     @Query(value = """
-            INSERT INTO batch (id, created_at, idempotency_key) VALUES (:id, :createdAt, :idempotencyKey)
+            INSERT INTO batch (id, created_at, idempotency_key, request_sha256)
+            VALUES (:id, :createdAt, :idempotencyKey, :requestSha256)
             ON CONFLICT (idempotency_key) DO NOTHING
             """, nativeQuery = true)
     int insert(
             @Param("id") long id,
             @Param("createdAt") Instant createdAt,
-            @Param("idempotencyKey") String idempotencyKey);
+            @Param("idempotencyKey") String idempotencyKey,
+            @Param("requestSha256") byte[] requestSha256);
 
     @Query(value = "SELECT count(*) FROM job WHERE batch_id = :batchId", nativeQuery = true)
     long countJobs(@Param("batchId") long batchId);

@@ -1,10 +1,9 @@
 package dev.sluice.batch;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * Reads an NDJSON body line by line, holding at most one line of at most {@code maxLineBytes} in
@@ -12,15 +11,13 @@ import java.nio.charset.StandardCharsets;
  * blocks and scans them itself (a byte-at-a-time read through a locked stream cost seconds per
  * 100,000 lines).
  */
-final class BoundedLines {
-
-    /** One line: its 1-based number, and its text, or null when it was longer than the bound. */
-    record Line(int number, String text) {}
+final class BoundedLines implements BatchElements {
 
     private final InputStream in;
     private final int maxLineBytes;
     private final byte[] block = new byte[1 << 16];
-    private final ByteArrayOutputStream line = new ByteArrayOutputStream(1024);
+    private byte[] line = new byte[1024];
+    private int lineLength;
     private int position;
     private int limit;
     private int number;
@@ -31,9 +28,9 @@ final class BoundedLines {
         this.maxLineBytes = maxLineBytes;
     }
 
-    /** The next line, or null at the end of the body. */
-    Line next() {
-        line.reset();
+    @Override
+    public Element next() {
+        lineLength = 0;
         boolean tooLong = false;
         boolean any = false;
         while (true) {
@@ -50,11 +47,11 @@ final class BoundedLines {
             }
             int length = position - start;
             if (!tooLong) {
-                if (line.size() + length > maxLineBytes) {
+                if (lineLength + length > maxLineBytes) {
                     tooLong = true;
-                    line.reset();
+                    lineLength = 0;
                 } else {
-                    line.write(block, start, length);
+                    append(start, length);
                 }
             }
             if (position < limit) {
@@ -64,10 +61,26 @@ final class BoundedLines {
         }
         number++;
         if (tooLong) {
-            return new Line(number, null);
+            return new Element(number, null, "is longer than " + maxLineBytes + " bytes (sluice.api.max-job-size)");
         }
-        String text = line.toString(StandardCharsets.UTF_8);
-        return new Line(number, text.endsWith("\r") ? text.substring(0, text.length() - 1) : text);
+        if (lineLength > 0 && line[lineLength - 1] == '\r') {
+            lineLength--;
+        }
+        return BatchElements.decode(number, line, lineLength);
+    }
+
+    @Override
+    public List<String> bodyProblems() {
+        return List.of();
+    }
+
+    private void append(int start, int length) {
+        if (lineLength + length > line.length) {
+            line = java.util.Arrays.copyOf(
+                    line, Math.min(maxLineBytes, Math.max(line.length * 2, lineLength + length)));
+        }
+        System.arraycopy(block, start, line, lineLength, length);
+        lineLength += length;
     }
 
     private boolean fill() {

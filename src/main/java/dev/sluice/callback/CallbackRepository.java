@@ -15,7 +15,7 @@ import org.springframework.stereotype.Repository;
 public class CallbackRepository {
 
     /** A delivery this node has leased. */
-    record Due(long id, long jobId, String url, int attempts, String leaseOwner) {}
+    record Due(long id, long jobId, String url, int attempts, String leaseOwner, Instant leaseUntil) {}
 
     /** A delivery and its attempts, for the API. */
     public record Delivery(
@@ -54,13 +54,16 @@ public class CallbackRepository {
                 .param("limit", limit)
                 .param("owner", owner)
                 .param("leaseUntil", ts(leaseUntil))
-                .query((rs, n) -> new Due(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), owner))
+                .query((rs, n) ->
+                        new Due(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getInt(4), owner, leaseUntil))
                 .list();
     }
 
     /**
      * Records one attempt and what it leaves: delivered, failed for good, or pending until
-     * {@code nextAttemptAt}. Fenced by the lease: false when another sender took it over.
+     * {@code nextAttemptAt}. {@code answer} is the start of the receiver's body (at most 1 KB),
+     * kept for the operator and never shown by the API. Fenced by the lease: false when another
+     * sender took it over.
      */
     boolean recordAttempt(
             Due due,
@@ -68,6 +71,7 @@ public class CallbackRepository {
             Instant at,
             Integer httpStatus,
             String error,
+            String answer,
             int durationMs,
             Instant nextAttemptAt) {
         return jdbc.sql("""
@@ -78,8 +82,9 @@ public class CallbackRepository {
                         last_error = :error, lease_owner = NULL, lease_expires_at = NULL
                     WHERE id = :id AND lease_owner = :owner AND state = 'pending'
                     RETURNING id)
-                INSERT INTO callback_attempt (delivery_id, attempted_at, http_status, error, duration_ms)
-                SELECT id, :at, CAST(:status AS integer), CAST(:error AS text), :ms FROM attempted
+                INSERT INTO callback_attempt (delivery_id, attempted_at, http_status, error, answer, duration_ms)
+                SELECT id, :at, CAST(:status AS integer), CAST(:error AS text), CAST(:answer AS text), :ms
+                FROM attempted
                 """)
                         .param("state", state)
                         .param("next", ts(nextAttemptAt))
@@ -88,6 +93,7 @@ public class CallbackRepository {
                         .param("id", due.id())
                         .param("owner", due.leaseOwner())
                         .param("status", httpStatus)
+                        .param("answer", answer)
                         .param("ms", durationMs)
                         .update()
                 == 1;

@@ -5,15 +5,13 @@ import dev.sluice.dispatch.NodeIdentity;
 import dev.sluice.job.Job;
 import dev.sluice.job.JobRepository;
 import dev.sluice.metrics.SluiceMetrics;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -26,8 +24,9 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Delivers due callbacks: leases them (SKIP LOCKED, so instances share them), POSTs each on a
- * virtual thread with no transaction open, signed, and records the attempt fenced by the lease. A
- * 2xx answer delivers it; anything else is tried again after exponential backoff with jitter, up
+ * virtual thread with no transaction open, signed, through {@link CallbackPoster} (public hosts
+ * only, a bounded read, one deadline inside the lease), and records the attempt fenced by the
+ * lease. A 2xx answer delivers it; anything else is tried again after exponential backoff with jitter, up
  * to {@code sluice.callbacks.max-attempts}. Delivery is at least once: a sender that dies after the
  * receiver answered but before it recorded that leaves a lease that expires, and the callback is
  * sent again with the same {@code X-Sluice-Delivery} id, by which a receiver can drop the repeat.
@@ -45,7 +44,7 @@ public class CallbackSender {
     private final SluiceMetrics metrics;
     private final Clock clock;
     private final Backoff backoff;
-    private final HttpClient http;
+    private final CallbackPoster poster;
     private final Semaphore slots;
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-callback-", 0).factory());
@@ -57,6 +56,7 @@ public class CallbackSender {
             NodeIdentity node,
             ObjectMapper json,
             SluiceMetrics metrics,
+            CallbackTargets targets,
             Clock clock) {
         this.deliveries = deliveries;
         this.jobs = jobs;
@@ -66,7 +66,7 @@ public class CallbackSender {
         this.json = json;
         this.clock = clock;
         this.backoff = new Backoff(properties.retryBaseDelay(), properties.retryMaxDelay());
-        this.http = HttpClient.newBuilder().connectTimeout(properties.timeout()).build();
+        this.poster = new CallbackPoster(targets, properties);
         this.slots = new Semaphore(properties.maxConcurrent());
     }
 
@@ -107,46 +107,49 @@ public class CallbackSender {
         Job job = jobs.findById(due.jobId()).orElse(null);
         Instant started = clock.instant();
         if (job == null) {
-            deliveries.recordAttempt(due, "failed", started, null, "the job no longer exists", 0, started);
+            deliveries.recordAttempt(due, "failed", started, null, "the job no longer exists", null, 0, started);
             return;
         }
-        byte[] body = body(job, due);
-        Integer status = null;
-        String error;
+        // One deadline for the whole attempt, well inside the lease, so that no other instance
+        // takes the delivery over (and sends it again) while this attempt may still be sending.
+        Instant deadline = min(
+                started.plus(properties.timeout()),
+                due.leaseUntil().minus(CallbackProperties.leaseMargin(properties.lease())));
+        Duration budget = Duration.between(started, deadline);
+        CallbackPoster.Answer answer;
         long t0 = System.nanoTime();
-        try {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(due.url()))
-                    .timeout(properties.timeout())
-                    .header("Content-Type", "application/json")
-                    .header("User-Agent", "sluice-callbacks")
-                    .header("X-Sluice-Delivery", Long.toString(due.id()))
-                    .header("X-Sluice-Job", Long.toString(job.id()))
-                    .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        if (budget.toMillis() < 1) {
+            answer = new CallbackPoster.Answer(
+                    null, null, "not sent: the lease was nearly over before the attempt began");
+        } else {
+            byte[] body = body(job, due);
+            Map<String, String> headers = new LinkedHashMap<>();
+            headers.put("X-Sluice-Delivery", Long.toString(due.id()));
+            headers.put("X-Sluice-Job", Long.toString(job.id()));
             if (properties.signing()) {
-                request.header(
+                headers.put(
                         "X-Sluice-Signature",
                         CallbackSigner.header(
                                 properties.secret(), clock.instant().getEpochSecond(), body));
             }
-            HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            status = answer.statusCode();
-            error = status >= 200 && status < 300 ? null : "HTTP " + status + ": " + abbreviate(answer.body());
-        } catch (IOException e) {
-            error = e.getClass().getSimpleName() + ": " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            error = "interrupted";
+            answer = poster.post(URI.create(due.url()), headers, body, budget);
         }
         int ms = (int) ((System.nanoTime() - t0) / 1_000_000);
         Instant now = clock.instant();
         int attempt = due.attempts() + 1;
-        String state = error == null ? "delivered" : attempt >= properties.maxAttempts() ? "failed" : "pending";
+        String state =
+                answer.error() == null ? "delivered" : attempt >= properties.maxAttempts() ? "failed" : "pending";
         Instant next = "pending".equals(state) ? now.plus(backoff.before(attempt)) : now;
-        if (deliveries.recordAttempt(due, state, started, status, error, ms, next)) {
+        if (deliveries.recordAttempt(
+                due, state, started, answer.status(), answer.error(), answer.bodyPrefix(), ms, next)) {
             metrics.callbackDelivery("pending".equals(state) ? "retry" : state);
         } else {
             log.info("callback {}: attempt outcome fenced out (its lease was taken over)", due.id());
         }
+    }
+
+    private static Instant min(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     /** The job as it finished: what a receiver needs without calling back. */
@@ -166,12 +169,14 @@ public class CallbackSender {
         return json.writeValueAsBytes(b);
     }
 
-    private static String abbreviate(String s) {
-        return s == null ? "" : s.length() > 300 ? s.substring(0, 300) + "…" : s;
-    }
-
     boolean shutdown(Duration grace) throws InterruptedException {
         senders.shutdown();
-        return senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        boolean finished = senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            poster.close();
+        } catch (java.io.IOException e) {
+            log.warn("closing the callback HTTP client failed", e);
+        }
+        return finished;
     }
 }

@@ -1,9 +1,10 @@
 package dev.sluice.job;
 
 import dev.sluice.callback.CallbackProperties;
+import dev.sluice.callback.CallbackTargets;
+import dev.sluice.upstream.EndpointPath;
+import dev.sluice.upstream.UpstreamProperties;
 import dev.sluice.upstream.Upstreams;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -20,6 +21,8 @@ public class JobRequestParser {
     static final int MAX_ATTEMPTS = 100;
     static final int MAX_TEXT = 1024;
     static final int MAX_URL = 2048;
+    /** Most unstorable strings reported of one request. */
+    static final int MAX_TEXT_VIOLATIONS = 100;
 
     private static final Set<String> FIELDS = Set.of(
             "upstream",
@@ -41,21 +44,31 @@ public class JobRequestParser {
     /** Values a request's missing fields take. */
     public record Defaults(String upstream, Priority priority, String idempotencyKey) {}
 
+    /** A field name echoed in an error is cut to this many characters. */
+    static final int MAX_ECHOED_NAME = 64;
+
     private final Upstreams upstreams;
     private final JobProperties properties;
     private final CallbackProperties callbacks;
+    private final CallbackTargets targets;
 
-    JobRequestParser(Upstreams upstreams, JobProperties properties, CallbackProperties callbacks) {
+    JobRequestParser(
+            Upstreams upstreams, JobProperties properties, CallbackProperties callbacks, CallbackTargets targets) {
         this.upstreams = upstreams;
         this.properties = properties;
         this.callbacks = callbacks;
+        this.targets = targets;
     }
 
     public Defaults defaults() {
         return new Defaults(upstreams.defaultName(), Priority.LOW, null);
     }
 
-    /** The job, or the rules it breaks (added to {@code violations}) and null. */
+    /**
+     * The job, or the rules it breaks (added to {@code violations}) and null. Nothing a rule
+     * refuses reaches the database: text PostgreSQL cannot store, a path that leaves the upstream,
+     * a job the upstream's token limit could never let through, a callback into a private network.
+     */
     public NewJob parse(JsonNode node, Source source, Defaults defaults, List<Violation> violations) {
         if (node == null || !node.isObject()) {
             violations.add(Violation.of("(body)", "must be a JSON object"));
@@ -65,21 +78,26 @@ public class JobRequestParser {
         for (String name : node.propertyNames()) {
             if (!FIELDS.contains(name)) {
                 violations.add(Violation.of(
-                        name,
+                        echo(name),
                         "unknown field; known fields are "
                                 + FIELDS.stream().sorted().toList()));
             }
+        }
+        int unknown = violations.size();
+        StorableJson.check(node, "", violations, unknown + MAX_TEXT_VIOLATIONS);
+        if (violations.size() > unknown) {
+            // Text PostgreSQL cannot store: the other rules would only repeat it.
+            return null;
         }
         String upstream = text(node, "upstream", MAX_TEXT, violations);
         if (upstream == null) {
             upstream = defaults.upstream();
         } else if (!upstreams.contains(upstream)) {
             violations.add(Violation.of("upstream", "must be a configured upstream, one of " + upstreams.names()));
+            upstream = null;
         }
-        String endpoint = text(node, "endpoint", MAX_URL, violations);
-        if (endpoint == null && !violationFor("endpoint", violations, before)) {
-            violations.add(Violation.of("endpoint", "is required: the upstream path this job is sent to"));
-        }
+        UpstreamProperties.Config config = upstream == null ? null : upstreams.config(upstream);
+        String endpoint = endpoint(node, upstream, config, violations, before);
         JsonNode payload = node.get("payload");
         if (payload == null || payload.isNull()) {
             violations.add(Violation.of("payload", "is required and must be a JSON object"));
@@ -89,6 +107,15 @@ public class JobRequestParser {
         Integer tokenCount = integer(node, "token_count", 0, Integer.MAX_VALUE, violations);
         if (tokenCount == null && !violationFor("token_count", violations, before)) {
             violations.add(Violation.of("token_count", "is required: an integer >= 0"));
+        } else if (tokenCount != null
+                && config != null
+                && config.tokensPerMinute() > 0
+                && tokenCount > config.tokensPerMinute()) {
+            violations.add(Violation.of(
+                    "token_count",
+                    "must be at most " + config.tokensPerMinute() + ", the tokens-per-minute limit of upstream '"
+                            + upstream + "' (sluice.upstreams." + upstream + ".tokens-per-minute): a larger job"
+                            + " could never be sent"));
         }
         Priority priority = defaults.priority();
         JsonNode p = node.get("priority");
@@ -100,8 +127,10 @@ public class JobRequestParser {
         }
         String callbackUrl = text(node, "callback_url", MAX_URL, violations);
         if (callbackUrl != null) {
-            checkCallbackUrl(callbackUrl, violations);
-            if (!callbacks.signing()) {
+            String problem = targets.problem(callbackUrl);
+            if (problem != null) {
+                violations.add(Violation.of("callback_url", problem));
+            } else if (!callbacks.signing()) {
                 violations.add(Violation.of(
                         "callback_url",
                         "needs sluice.callbacks.secret set on the server, so that callbacks can be signed"));
@@ -135,6 +164,39 @@ public class JobRequestParser {
                 idempotencyKey,
                 maxAttempts == null ? properties.defaultMaxAttempts() : maxAttempts,
                 customId);
+    }
+
+    /** The job's path: given, or the protocol's default; a safe path its upstream sends to. */
+    private static String endpoint(
+            JsonNode node, String upstream, UpstreamProperties.Config config, List<Violation> violations, int before) {
+        String endpoint = text(node, "endpoint", EndpointPath.MAX_LENGTH, violations);
+        if (endpoint == null) {
+            if (violationFor("endpoint", violations, before)) {
+                return null;
+            }
+            if (config != null && config.defaultEndpoint() != null) {
+                return config.defaultEndpoint();
+            }
+            violations.add(Violation.of("endpoint", "is required: the upstream path this job is sent to"));
+            return null;
+        }
+        String problem = EndpointPath.problem(endpoint);
+        if (problem != null) {
+            violations.add(Violation.of("endpoint", problem));
+        } else if (config != null && !config.sendsTo(endpoint)) {
+            violations.add(Violation.of(
+                    "endpoint",
+                    "must be a path upstream '" + upstream + "' sends to, one of " + config.endpoints()
+                            + (config.protocol() == dev.sluice.upstream.Protocol.OPENAI
+                                    ? " (sluice.upstreams." + upstream + ".endpoints)"
+                                    : "")));
+        }
+        return endpoint;
+    }
+
+    /** A client's field name as it may be shown back: cut short, so an answer stays small. */
+    static String echo(String name) {
+        return name.length() <= MAX_ECHOED_NAME ? name : name.substring(0, MAX_ECHOED_NAME) + "…";
     }
 
     private static boolean violationFor(String field, List<Violation> violations, int from) {
@@ -174,28 +236,13 @@ public class JobRequestParser {
         return value.intValue();
     }
 
-    /** Callback URLs: absolute http(s), with a host, and no credentials in the URL. */
-    private static void checkCallbackUrl(String url, List<Violation> violations) {
-        try {
-            URI uri = new URI(url);
-            String scheme = uri.getScheme();
-            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))) {
-                violations.add(Violation.of("callback_url", "must be an absolute http or https URL"));
-            } else if (uri.getHost() == null) {
-                violations.add(Violation.of("callback_url", "must name a host"));
-            } else if (uri.getRawUserInfo() != null) {
-                violations.add(Violation.of("callback_url", "must not carry credentials (user:password@)"));
-            }
-        } catch (URISyntaxException e) {
-            violations.add(Violation.of("callback_url", "must be a valid URL: " + e.getReason()));
-        }
-    }
-
     /** Checks an Idempotency-Key header the way the body field is checked. */
     public static List<Violation> checkIdempotencyHeader(String key) {
         List<Violation> violations = new ArrayList<>();
         if (key != null && (key.isBlank() || key.length() > 255)) {
             violations.add(Violation.of("Idempotency-Key", "must be a non-empty string of at most 255 characters"));
+        } else if (key != null) {
+            StorableJson.checkText("Idempotency-Key", key, violations);
         }
         return violations;
     }

@@ -41,7 +41,8 @@ public class JobService {
         Job existing = jobs.findByIdempotencyKey(request.idempotencyKey())
                 .orElseThrow(() -> new IllegalStateException("idempotency key conflict, but no job holds the key"));
         if (!sameRequest(existing, request)) {
-            throw new IdempotencyConflictException(request.idempotencyKey(), existing.id());
+            throw new IdempotencyConflictException(
+                    request.idempotencyKey(), IdempotencyConflictException.Kind.JOB, existing.id());
         }
         return new Enqueued(existing, false);
     }

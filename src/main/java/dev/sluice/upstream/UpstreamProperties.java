@@ -7,10 +7,12 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.PositiveOrZero;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 import org.springframework.validation.annotation.Validated;
 
 /**
@@ -58,8 +60,15 @@ public record UpstreamProperties(
      *     thread, and without a bound a claimer faster than the upstream (or than the outcome
      *     writes) claims the whole queue into memory; 1,000,000 noop jobs ran a 512 MB heap out
      *     of memory that way (bench/run.sh, 2026-11-23)
-     * @param timeout longest wait for one HTTP answer from the upstream (default 30 s); a submit
-     *     that times out is re-sent with the same idempotency key
+     * @param timeout longest time one HTTP exchange with the upstream may take, from connecting to
+     *     the last byte of its answer (default 30 s); a submit that times out is re-sent with the
+     *     same idempotency key
+     * @param maxResponseSize the largest answer read from the upstream (default 16MB); a job whose
+     *     answer is larger fails, saying so, and the rest of the answer is never read
+     * @param endpoints the paths jobs of an {@code openai} upstream may be sent to (default the
+     *     chat-completions, completions and embeddings paths under {@code /v1} and {@code
+     *     /openai/v1}); a {@code tinker} upstream sends to {@code /api/v1/asample} only, a {@code
+     *     noop} upstream takes any path
      */
     public record Config(
             @NotNull Protocol protocol,
@@ -68,5 +77,45 @@ public record UpstreamProperties(
             @DefaultValue("0") @PositiveOrZero long requestsPerMinute,
             @DefaultValue("0") @PositiveOrZero long tokensPerMinute,
             @DefaultValue("10000") @PositiveOrZero int maxInFlight,
-            @DefaultValue("30s") @NotNull Duration timeout) {}
+            @DefaultValue("30s") @NotNull Duration timeout,
+            @DefaultValue("16MB") @NotNull DataSize maxResponseSize,
+            List<String> endpoints) {
+
+        public Config {
+            if (maxResponseSize.toBytes() < 1 || maxResponseSize.toBytes() > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException(
+                        "max-response-size must be between 1B and 2GB, was " + maxResponseSize);
+            }
+            if (endpoints != null && !endpoints.isEmpty() && protocol != Protocol.OPENAI) {
+                throw new IllegalArgumentException("endpoints is only taken by protocol openai");
+            }
+            endpoints = endpoints == null || endpoints.isEmpty()
+                    ? (protocol == Protocol.OPENAI
+                            ? EndpointPath.OPENAI
+                            : protocol == Protocol.TINKER ? EndpointPath.TINKER : List.of())
+                    : List.copyOf(endpoints);
+            for (String path : endpoints) {
+                String problem = EndpointPath.problem(path);
+                if (problem != null) {
+                    throw new IllegalArgumentException("endpoints: '" + path + "' " + problem);
+                }
+            }
+        }
+
+        /** Config with the defaults of everything but the protocol, for tests and the noop upstream. */
+        public static Config of(Protocol protocol, URI baseUrl) {
+            return new Config(
+                    protocol, baseUrl, null, 0, 0, 10_000, Duration.ofSeconds(30), DataSize.ofMegabytes(16), null);
+        }
+
+        /** Whether jobs of this upstream may be sent to {@code path} (any path for noop). */
+        public boolean sendsTo(String path) {
+            return protocol == Protocol.NOOP || endpoints.contains(path);
+        }
+
+        /** The path of a job that names none, or null when a job must name one. */
+        public String defaultEndpoint() {
+            return protocol == Protocol.TINKER ? EndpointPath.TINKER.getFirst() : null;
+        }
+    }
 }

@@ -43,7 +43,7 @@ class JobApiTest {
     void enqueuesAJobAndAnswers201WithItsLocation() {
         Api.Answer a = api.postJson("/api/v1/jobs", """
                 {"endpoint":"/v1/chat","payload":{"prompt":"hi"},"token_count":12,"priority":"high",
-                 "callback_url":"https://example.com/hook","max_attempts":7}""");
+                 "callback_url":"http://127.0.0.1:9/hook","max_attempts":7}""");
 
         assertThat(a.status()).isEqualTo(201);
         JsonNode job = a.json();

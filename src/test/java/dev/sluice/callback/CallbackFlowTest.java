@@ -39,6 +39,7 @@ import tools.jackson.databind.JsonNode;
 @TestPropertySource(
         properties = {
             "sluice.callbacks.secret=" + CallbackFlowTest.SECRET,
+            "sluice.callbacks.allow-private-networks=true",
             "sluice.callbacks.retry-base-delay=100ms",
             "sluice.callbacks.retry-max-delay=300ms",
             "sluice.callbacks.max-attempts=3",
@@ -219,7 +220,7 @@ class CallbackFlowTest {
         assertThat(delivery.get("attempts").asInt()).isEqualTo(1);
         assertThat(delivery.get("history")).hasSize(1);
         // The late sender's record is fenced out: the delivery stays delivered, recorded once.
-        assertThat(repository.recordAttempt(due, "failed", clock.instant(), 500, "late", 1, clock.instant()))
+        assertThat(repository.recordAttempt(due, "failed", clock.instant(), 500, "late", null, 1, clock.instant()))
                 .isFalse();
         assertThat(callbacks(id).get(0).get("state").asString()).isEqualTo("delivered");
     }
