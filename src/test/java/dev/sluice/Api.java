@@ -74,6 +74,13 @@ public final class Api {
         return send(b.build());
     }
 
+    public Answer postBytes(String path, String contentType, byte[] body) {
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build());
+    }
+
     public Answer postJson(String path, String body, String... headers) {
         return post(path, "application/json", body, headers);
     }

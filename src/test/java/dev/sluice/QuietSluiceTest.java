@@ -17,6 +17,11 @@ import org.springframework.test.context.TestPropertySource;
         properties = {
             "sluice.dispatch.enabled=false",
             "sluice.upstreams.other.protocol=noop",
+            "sluice.upstreams.tink.protocol=tinker",
+            "sluice.upstreams.tink.base-url=http://127.0.0.1:9",
+            "sluice.upstreams.oai.protocol=openai",
+            "sluice.upstreams.oai.base-url=http://127.0.0.1:9",
+            "sluice.upstreams.oai.tokens-per-minute=6000",
             "sluice.api.max-job-size=64KB",
             "sluice.api.max-batch-size=32MB",
             "sluice.api.max-reported-errors=5",
