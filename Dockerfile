@@ -12,4 +12,5 @@ FROM eclipse-temurin:21-jre
 WORKDIR /app
 COPY --from=build /src/target/sluice.jar /app/sluice.jar
 EXPOSE 8080
-ENTRYPOINT ["java", "-jar", "/app/sluice.jar"]
+# Out of memory, the JVM exits at once (status 3) and the container restarts (see README).
+ENTRYPOINT ["java", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/sluice.jar"]

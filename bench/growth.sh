@@ -27,7 +27,7 @@ out() { echo "$1 $2 $3" | tee -a "$work/figures"; }
 psql -XAtq -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
 
 start() {
-  "$JAVA" -Xmx512m -jar target/sluice.jar --server.port=18180 --logging.level.root=WARN \
+  "$JAVA" -Xmx512m -XX:+ExitOnOutOfMemoryError -jar target/sluice.jar --server.port=18180 --logging.level.root=WARN \
     --spring.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB" --spring.datasource.username="$PGUSER" \
     --sluice.reporting.snapshot-interval=1h "$@" >"$work/sluice.log" 2>&1 &
   pid=$!

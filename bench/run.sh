@@ -37,7 +37,7 @@ psql -XAtq -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
 # start NAME PORT [settings...]: a Sluice process on PORT; waits until it answers.
 start() {
   local name=$1 port=$2; shift 2
-  "$JAVA" -Xmx512m -jar target/sluice.jar --server.port="$port" --spring.main.banner-mode=off \
+  "$JAVA" -Xmx512m -XX:+ExitOnOutOfMemoryError -jar target/sluice.jar --server.port="$port" --spring.main.banner-mode=off \
     --logging.level.root=WARN --spring.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
     --spring.datasource.username="$PGUSER" --sluice.reporting.snapshot-interval=1h "$@" \
     >"$work/$name.log" 2>&1 &

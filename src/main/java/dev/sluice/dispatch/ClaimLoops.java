@@ -1,5 +1,6 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.runtime.FatalErrors;
 import dev.sluice.upstream.Upstreams;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import org.springframework.stereotype.Component;
  * find work, and otherwise waits as the pass says or until woken.
  */
 @Component
-class ClaimLoops implements SmartLifecycle {
+class ClaimLoops implements SmartLifecycle, BackgroundWork {
 
     private static final Logger log = LoggerFactory.getLogger(ClaimLoops.class);
     private static final Duration ERROR_PAUSE = Duration.ofSeconds(1);
@@ -27,6 +28,7 @@ class ClaimLoops implements SmartLifecycle {
     private final DispatchProperties properties;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
+    private volatile Throwable death;
 
     ClaimLoops(
             JobClaimer claimer,
@@ -57,6 +59,16 @@ class ClaimLoops implements SmartLifecycle {
     }
 
     private void loop(String upstream) {
+        try {
+            claimUntilStopped(upstream);
+        } catch (Throwable e) {
+            FatalErrors.haltIfFatal(e);
+            death = e;
+            log.error("claimer for {} died; /actuator/health is DOWN until the instance is restarted", upstream, e);
+        }
+    }
+
+    private void claimUntilStopped(String upstream) {
         while (running) {
             try {
                 JobClaimer.Pass pass = claimer.runOnce(upstream);
@@ -103,5 +115,15 @@ class ClaimLoops implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    @Override
+    public String name() {
+        return "claimers";
+    }
+
+    @Override
+    public Throwable death() {
+        return death;
     }
 }

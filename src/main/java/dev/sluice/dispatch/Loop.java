@@ -1,5 +1,6 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.runtime.FatalErrors;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -20,6 +21,7 @@ public final class Loop {
     private final IntSupplier pass;
     private final Duration idleWait;
     private volatile boolean running;
+    private volatile Throwable death;
     private Thread thread;
 
     /** {@code pass} returns how much work it found; 0 makes the loop wait {@code idleWait}. */
@@ -35,22 +37,42 @@ public final class Loop {
     }
 
     private void run() {
-        while (running) {
-            try {
-                if (pass.getAsInt() == 0) {
-                    Thread.sleep(idleWait);
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                log.warn("{} failed; retrying in {}", name, ERROR_PAUSE, e);
+        try {
+            while (running) {
                 try {
-                    Thread.sleep(ERROR_PAUSE);
-                } catch (InterruptedException ie) {
+                    if (pass.getAsInt() == 0) {
+                        Thread.sleep(idleWait);
+                    }
+                } catch (InterruptedException e) {
                     return;
+                } catch (RuntimeException e) {
+                    log.warn("{} failed; retrying in {}", name, ERROR_PAUSE, e);
+                    try {
+                        Thread.sleep(ERROR_PAUSE);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
                 }
             }
+        } catch (Throwable e) {
+            died(e);
         }
+    }
+
+    /** An Error ended the loop: out of memory halts the JVM; anything else leaves it DOWN. */
+    private void died(Throwable e) {
+        FatalErrors.haltIfFatal(e);
+        death = e;
+        log.error("{} died; /actuator/health is DOWN until the instance is restarted", name, e);
+    }
+
+    /** What ended the loop while it was meant to run; null while it runs. */
+    public Throwable death() {
+        return death;
+    }
+
+    public String name() {
+        return name;
     }
 
     /** Stops the thread, waiting up to {@code grace} for the pass under way. */

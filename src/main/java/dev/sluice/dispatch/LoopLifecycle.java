@@ -9,7 +9,7 @@ import org.springframework.context.SmartLifecycle;
  * {@code sluice.dispatch.enabled} is true. On stop it ends the loop, then gives the work the
  * component already started up to the shutdown grace to finish.
  */
-public abstract class LoopLifecycle implements SmartLifecycle {
+public abstract class LoopLifecycle implements SmartLifecycle, BackgroundWork {
 
     private final DispatchProperties dispatch;
     private final Loop loop;
@@ -42,5 +42,15 @@ public abstract class LoopLifecycle implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return loop.isRunning();
+    }
+
+    @Override
+    public String name() {
+        return loop.name();
+    }
+
+    @Override
+    public Throwable death() {
+        return loop.death();
     }
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
@@ -78,9 +79,29 @@ public class OutcomeWriter extends Worker {
                     jobs.markSucceededAll(group.stream().map(Pending::outcome).toList());
             group.forEach(
                     p -> p.written().complete(moved.contains(p.outcome().fence().jobId())));
+        } catch (DataIntegrityViolationException e) {
+            // The statement is all or nothing, and one row's data refused it. The upstreams'
+            // answers are checked before they get here, so this should not happen; if it does,
+            // one job's answer must not decide the others': write each on its own.
+            log.warn("writing {} outcome(s) together failed on their data; writing each alone", group.size(), e);
+            group.forEach(this::writeAlone);
         } catch (RuntimeException e) {
             log.warn("writing {} outcome(s) failed; their leases will expire and the jobs be rescued", group.size(), e);
             group.forEach(p -> p.written().completeExceptionally(e));
+        }
+    }
+
+    /** Writes one success; a result the database refuses fails that job alone, saying why. */
+    private void writeAlone(Pending p) {
+        Success s = p.outcome();
+        try {
+            p.written().complete(jobs.markSucceeded(s.fence(), s.resultJson(), s.submittedAt(), s.now()));
+        } catch (DataIntegrityViolationException e) {
+            String why = e.getMostSpecificCause().getMessage();
+            jobs.markFailed(s.fence(), "the upstream's answer could not be stored: " + why, s.now());
+            p.written().complete(false);
+        } catch (RuntimeException e) {
+            p.written().completeExceptionally(e);
         }
     }
 

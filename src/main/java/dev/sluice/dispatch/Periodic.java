@@ -1,5 +1,6 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.runtime.FatalErrors;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -13,7 +14,7 @@ import org.springframework.context.SmartLifecycle;
  * with the application in {@code phase}; a failed pass is logged and the next one runs as planned
  * (e.g. while the database is away). Subclasses give the pass.
  */
-public abstract class Periodic implements SmartLifecycle {
+public abstract class Periodic implements SmartLifecycle, BackgroundWork {
 
     private static final Logger log = LoggerFactory.getLogger(Periodic.class);
 
@@ -21,6 +22,7 @@ public abstract class Periodic implements SmartLifecycle {
     private final Duration every;
     private final int phase;
     private ScheduledExecutorService timer;
+    private volatile Throwable death;
 
     protected Periodic(String name, Duration every, int phase) {
         this.name = name;
@@ -44,7 +46,24 @@ public abstract class Periodic implements SmartLifecycle {
             pass();
         } catch (RuntimeException e) {
             log.warn("{} failed; trying again in {}", name, every, e);
+        } catch (Throwable e) {
+            // An Error: out of memory halts the JVM; anything else ends the upkeep (the executor
+            // runs no more passes after a throw), and health says so.
+            FatalErrors.haltIfFatal(e);
+            death = e;
+            log.error("{} died; /actuator/health is DOWN until the instance is restarted", name, e);
+            throw e;
         }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Throwable death() {
+        return death;
     }
 
     @Override

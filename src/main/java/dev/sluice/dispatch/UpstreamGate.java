@@ -1,5 +1,6 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.upstream.UpstreamException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
@@ -182,7 +183,8 @@ public final class UpstreamGate {
      * claimer waits it out), and spend what is left of this period on both limiters.
      */
     void pause(Duration d) {
-        long until = System.nanoTime() + d.toNanos();
+        long until =
+                System.nanoTime() + UpstreamException.RateLimited.bounded(d).toNanos();
         pausedUntilNanos.accumulateAndGet(until, Math::max);
         // After the pause, one job probes the budget; its answer says how many may follow.
         budgetCap = 1;

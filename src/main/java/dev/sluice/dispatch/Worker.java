@@ -1,5 +1,6 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.runtime.FatalErrors;
 import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
 
@@ -8,11 +9,12 @@ import org.springframework.context.SmartLifecycle;
  * on it and returns once {@link #running()} turns false (checking at least every {@code
  * stopWithin}); stop waits that long for it. Subclasses give the work.
  */
-public abstract class Worker implements SmartLifecycle {
+public abstract class Worker implements SmartLifecycle, BackgroundWork {
 
     private final String name;
     private final Duration stopWithin;
     private volatile boolean running;
+    private volatile Throwable death;
     private Thread thread;
 
     protected Worker(String name, Duration stopWithin) {
@@ -41,6 +43,11 @@ public abstract class Worker implements SmartLifecycle {
         thread = Thread.ofPlatform().name(name).daemon().start(() -> {
             try {
                 work();
+            } catch (Throwable e) {
+                FatalErrors.haltIfFatal(e);
+                death = e;
+                org.slf4j.LoggerFactory.getLogger(Worker.class)
+                        .error("{} died; /actuator/health is DOWN until the instance is restarted", name, e);
             } finally {
                 running = false; // ended early (interrupted, or failed): say so, callers fall back
             }
@@ -63,5 +70,15 @@ public abstract class Worker implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Throwable death() {
+        return death;
     }
 }

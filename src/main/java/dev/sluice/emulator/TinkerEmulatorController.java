@@ -154,6 +154,8 @@ class TinkerEmulatorController {
     /**
      * {@code {"path":"retrieve_future","status":410,"body":{...},"headers":{...},"count":1}}; without
      * a status, the call is handled as usual, {@code hang_ms} late, its reply held {@code hang_after_ms}.
+     * {@code raw_body} (with {@code raw_repeat} and {@code trickle_ms}) answers bytes that are not
+     * JSON, as large and as slow as a test needs.
      */
     @PostMapping("/emulator/forced")
     ResponseEntity<Object> force(@RequestBody JsonNode body) {
@@ -168,7 +170,13 @@ class TinkerEmulatorController {
                         body.get("body"),
                         headers,
                         body.path("hang_ms").asLong(0),
-                        body.path("hang_after_ms").asLong(0)),
+                        body.path("hang_after_ms").asLong(0),
+                        body.path("raw_body").isString()
+                                ? new ForcedAnswers.Raw(
+                                        body.get("raw_body").asString(),
+                                        body.path("raw_repeat").asLong(1),
+                                        body.path("trickle_ms").asLong(0))
+                                : null),
                 body.path("count").asInt(1));
         return ok(Map.of("forced", true));
     }

@@ -27,6 +27,14 @@ public final class StorableJson {
             JsonNode value = next.getValue();
             if (value.isString()) {
                 checkText(at, value.stringValue(), violations);
+            } else if (value.isBigDecimal()) {
+                java.math.BigDecimal d = value.decimalValue();
+                if (d.precision() - d.scale() > 131_072 || d.scale() > 16_383) {
+                    violations.add(
+                            Violation.of(
+                                    at,
+                                    "must be a number PostgreSQL can store: at most 131072 digits before the point, 16383 after"));
+                }
             } else if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
                 violations.add(Violation.of(at, "must be a number within the range of a 64-bit float (±1.8e308)"));
             } else if (value.isObject()) {
@@ -52,6 +60,32 @@ public final class StorableJson {
             return false;
         }
         return true;
+    }
+
+    /**
+     * {@code text} made storable, for what an upstream says about itself (queue fields, headers):
+     * U+0000 left out, an unpaired surrogate replaced by U+FFFD, and cut to {@code max} characters.
+     */
+    public static String cleaned(String text, int max) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(Math.min(text.length(), max));
+        for (int i = 0; i < text.length() && out.length() < max; i++) {
+            char c = text.charAt(i);
+            if (c == '\u0000') {
+                continue;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (out.length() + 2 > max) {
+                    break;
+                }
+                out.append(c).append(text.charAt(++i));
+            } else {
+                out.append(Character.isSurrogate(c) ? '\uFFFD' : c);
+            }
+        }
+        return out.toString();
     }
 
     /** What makes {@code text} unstorable, or null when nothing does. */

@@ -1,12 +1,9 @@
 package dev.sluice.upstream;
 
 import dev.sluice.job.ClaimedJob;
-import java.io.IOException;
+import dev.sluice.job.StorableJson;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Locale;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -27,20 +24,18 @@ final class OpenAiUpstream implements Upstream {
     private final String name;
     private final String base;
     private final String apiKey;
-    private final Duration timeout;
+    private final UpstreamProperties.Config config;
     private final ObjectMapper json;
-    private final HttpClient http;
+    private final UpstreamHttp http;
 
     OpenAiUpstream(String name, UpstreamProperties.Config config, ObjectMapper json) {
         this.name = name;
         String url = config.baseUrl().toString();
         this.base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.apiKey = config.apiKey();
-        this.timeout = config.timeout();
+        this.config = config;
         this.json = json;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
-                .build();
+        this.http = new UpstreamHttp(name, config, json);
     }
 
     @Override
@@ -50,35 +45,31 @@ final class OpenAiUpstream implements Upstream {
 
     @Override
     public Submission submit(ClaimedJob job, SubmitKey key) throws UpstreamException {
-        String path = job.endpoint().startsWith("/") ? job.endpoint() : "/" + job.endpoint();
+        String path = job.endpoint();
+        // Checked at enqueue; checked again for a job stored before the rule, or before the list changed.
+        if (EndpointPath.problem(path) != null || !config.sendsTo(path)) {
+            throw new UpstreamException.Permanent(
+                    "endpoint " + UpstreamHttp.excerpt(path) + " is not one upstream " + name + " sends to", null);
+        }
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .header("Idempotency-Key", "sluice-" + job.id() + "-" + job.upstreamSeqId())
                 .POST(HttpRequest.BodyPublishers.ofString(job.payloadJson()));
         if (apiKey != null && !apiKey.isEmpty()) {
             b.header("Authorization", "Bearer " + apiKey);
         }
-        HttpResponse<String> r;
-        try {
-            r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UpstreamException.Retryable(e.getClass().getSimpleName() + " " + e.getMessage(), null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException.Retryable("interrupted", null, e);
-        }
-        int status = r.statusCode();
+        UpstreamHttp.Answer r = http.send(b.build(), path);
+        int status = r.status();
         RateLimitHeaders limits = RateLimitHeaders.of(r.headers());
         UpstreamSnapshot observed = observed(status, r);
         if (status >= 200 && status < 300) {
             return new Submission.Completed(
-                    r.body(),
+                    http.result(status, r.body()),
                     observed,
                     limits.pauseBefore(job.tokenCount()).orElse(null),
                     limits.moreThatFit(job.tokenCount()));
         }
-        String detail = r.body() == null || r.body().isBlank() ? "(no body)" : r.body();
+        String detail = UpstreamHttp.excerpt(r.body());
         if (status == 429 || status == 498) {
             throw new UpstreamException.RateLimited(detail, status, limits.retryAfterOr(r.body()), observed);
         }
@@ -89,12 +80,12 @@ final class OpenAiUpstream implements Upstream {
     }
 
     /** The answer's rate-limit headers as a history row (no queue fields: these APIs have none). */
-    private UpstreamSnapshot observed(int status, HttpResponse<String> r) {
+    private UpstreamSnapshot observed(int status, UpstreamHttp.Answer r) {
         ObjectNode headers = json.createObjectNode();
         r.headers().map().forEach((header, values) -> {
             String lower = header.toLowerCase(Locale.ROOT);
             if (lower.startsWith("x-ratelimit-") || lower.equals("retry-after")) {
-                headers.put(lower, values.getFirst());
+                headers.put(lower, StorableJson.cleaned(values.getFirst(), TinkerSnapshots.MAX_FIELD));
             }
         });
         if (headers.isEmpty()) {

@@ -1,5 +1,6 @@
 package dev.sluice.upstream;
 
+import dev.sluice.job.StorableJson;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.Locale;
@@ -11,6 +12,14 @@ import tools.jackson.databind.node.ObjectNode;
 /** Reads a Tinker queue answer (body and {@code Retry-After}/{@code X-Queue-*} headers) as a snapshot. */
 final class TinkerSnapshots {
 
+    /** The longest text of a queue field or header kept; the longest progress kept. */
+    static final int MAX_FIELD = 256;
+
+    static final int MAX_PROGRESS = 4096;
+
+    /** The longest wait before the next poll, whatever the upstream asks for. */
+    static final Duration MAX_POLL_AFTER = Duration.ofMinutes(10);
+
     private TinkerSnapshots() {}
 
     static UpstreamSnapshot of(int httpStatus, JsonNode body, HttpHeaders headers, ObjectMapper json) {
@@ -18,7 +27,8 @@ final class TinkerSnapshots {
         headers.map().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("retry-after") || lower.startsWith("x-queue-")) {
-                queueHeaders.put(lower, values.getFirst());
+                queueHeaders.put(
+                        StorableJson.cleaned(lower, MAX_FIELD), StorableJson.cleaned(values.getFirst(), MAX_FIELD));
             }
         });
         JsonNode progress = body.get("progress");
@@ -36,7 +46,7 @@ final class TinkerSnapshots {
                         body,
                         "estimated_wait_s",
                         headers.firstValue("X-Queue-ETA-S").orElse(null)),
-                progress == null || progress.isNull() ? null : progress.toString(),
+                progress(progress),
                 number(body, "retry_after_s", null),
                 queueHeaders.isEmpty() ? null : queueHeaders.toString());
     }
@@ -45,13 +55,27 @@ final class TinkerSnapshots {
     static Duration pollAfter(UpstreamSnapshot s, HttpHeaders headers, Duration floor) {
         Duration after = retryAfterHeader(headers)
                 .orElse(s.retryAfterS() == null ? floor : Duration.ofMillis((long) (s.retryAfterS() * 1000)));
-        return after.compareTo(floor) < 0 ? floor : after;
+        return after.compareTo(floor) < 0 ? floor : after.compareTo(MAX_POLL_AFTER) > 0 ? MAX_POLL_AFTER : after;
+    }
+
+    /** The upstream's progress as it came, if it is small and storable; else none. */
+    private static String progress(JsonNode progress) {
+        if (progress == null || progress.isNull()) {
+            return null;
+        }
+        String text = progress.toString();
+        java.util.List<dev.sluice.job.Violation> unstorable = new java.util.ArrayList<>();
+        StorableJson.check(progress, "progress", unstorable, 1);
+        return text.length() <= MAX_PROGRESS && unstorable.isEmpty() ? text : null;
     }
 
     static Optional<Duration> retryAfterHeader(HttpHeaders headers) {
         return headers.firstValue("Retry-After").flatMap(v -> {
             try {
-                return Optional.of(Duration.ofMillis((long) (Double.parseDouble(v.trim()) * 1000)));
+                double seconds = Double.parseDouble(v.trim());
+                return Double.isFinite(seconds)
+                        ? Optional.of(Duration.ofMillis((long) (Math.min(seconds, 86_400) * 1000)))
+                        : Optional.empty();
             } catch (NumberFormatException e) {
                 return Optional.empty(); // an HTTP date: rare here; the caller's default applies
             }
@@ -61,9 +85,9 @@ final class TinkerSnapshots {
     private static String text(JsonNode body, String field, String fallback) {
         JsonNode v = body.get(field);
         if (v == null || v.isNull()) {
-            return fallback;
+            return StorableJson.cleaned(fallback, MAX_FIELD);
         }
-        return v.isString() ? v.asString() : v.toString();
+        return StorableJson.cleaned(v.isString() ? v.asString() : v.toString(), MAX_FIELD);
     }
 
     private static Integer integer(JsonNode body, String field, String fallback) {
@@ -81,10 +105,11 @@ final class TinkerSnapshots {
     private static Double number(JsonNode body, String field, String fallback) {
         JsonNode v = body.get(field);
         if (v != null && v.isNumber()) {
-            return v.doubleValue();
+            return Double.isFinite(v.doubleValue()) ? v.doubleValue() : null;
         }
         try {
-            return fallback == null ? null : Double.valueOf(fallback.trim());
+            Double d = fallback == null ? null : Double.valueOf(fallback.trim());
+            return d == null || Double.isFinite(d) ? d : null;
         } catch (NumberFormatException e) {
             return null;
         }

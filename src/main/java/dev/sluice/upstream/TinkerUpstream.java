@@ -1,11 +1,8 @@
 package dev.sluice.upstream;
 
 import dev.sluice.job.ClaimedJob;
-import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -29,22 +26,18 @@ final class TinkerUpstream implements Upstream {
     private final String name;
     private final URI base;
     private final String apiKey;
-    private final Duration timeout;
     private final TinkerSessions sessions;
     private final ObjectMapper json;
-    private final HttpClient http;
+    private final UpstreamHttp http;
 
     TinkerUpstream(String name, UpstreamProperties.Config config, TinkerSessions sessions, ObjectMapper json) {
         this.name = name;
         String url = config.baseUrl().toString();
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
         this.apiKey = config.apiKey();
-        this.timeout = config.timeout();
         this.sessions = sessions;
         this.json = json;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(timeout.compareTo(Duration.ofSeconds(10)) < 0 ? timeout : Duration.ofSeconds(10))
-                .build();
+        this.http = new UpstreamHttp(name, config, json);
     }
 
     @Override
@@ -119,10 +112,10 @@ final class TinkerUpstream implements Upstream {
 
     @Override
     public PollResult poll(String requestId) throws UpstreamException {
-        HttpResponse<String> r =
+        UpstreamHttp.Answer r =
                 send("api/v1/retrieve_future", Map.of("request_id", requestId, "allow_metadata_only", false), null);
         JsonNode body = parse(r.body());
-        int status = r.statusCode();
+        int status = r.status();
         if (status == 408
                 || status == 200 && "try_again".equals(body.path("type").asString(null))) {
             UpstreamSnapshot s = TinkerSnapshots.of(status, body, r.headers(), json);
@@ -133,7 +126,7 @@ final class TinkerUpstream implements Upstream {
             return new PollResult.Failed(body.path("error").asString(), category, !"user".equals(category));
         }
         if (status == 200) {
-            return new PollResult.Completed(r.body());
+            return new PollResult.Completed(http.result(status, r.body()));
         }
         if (status == 410) {
             return new PollResult.Lost(detail(body, r.body()));
@@ -157,16 +150,15 @@ final class TinkerUpstream implements Upstream {
 
     /** POSTs and answers the body of a 200, or throws the kind of failure the status means. */
     private JsonNode call(String path, Object body, String idempotencyKey) throws UpstreamException {
-        HttpResponse<String> r = send(path, body, idempotencyKey);
-        if (r.statusCode() == 200) {
+        UpstreamHttp.Answer r = send(path, body, idempotencyKey);
+        if (r.status() == 200) {
             return parse(r.body());
         }
-        throw classify(r.statusCode(), parse(r.body()), r);
+        throw classify(r.status(), parse(r.body()), r);
     }
 
-    private HttpResponse<String> send(String path, Object body, String idempotencyKey) throws UpstreamException {
+    private UpstreamHttp.Answer send(String path, Object body, String idempotencyKey) throws UpstreamException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
-                .timeout(timeout)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
         if (apiKey != null && !apiKey.isEmpty()) {
@@ -176,18 +168,10 @@ final class TinkerUpstream implements Upstream {
             b.header("X-Tinker-Sampling-Backpressure", "1");
             b.header("X-Idempotency-Key", idempotencyKey);
         }
-        try {
-            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UpstreamException.Retryable(
-                    path + ": " + e.getClass().getSimpleName() + " " + e.getMessage(), null, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpstreamException.Retryable(path + ": interrupted", null, e);
-        }
+        return http.send(b.build(), path);
     }
 
-    private UpstreamException classify(int status, JsonNode body, HttpResponse<String> r) {
+    private UpstreamException classify(int status, JsonNode body, UpstreamHttp.Answer r) {
         String detail = detail(body, r.body());
         if (status == 429 || status == 498) {
             return new UpstreamException.RateLimited(

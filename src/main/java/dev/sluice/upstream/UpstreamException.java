@@ -48,8 +48,22 @@ public abstract sealed class UpstreamException extends Exception {
 
         public RateLimited(String message, Integer httpStatus, Duration retryAfter, UpstreamSnapshot observed) {
             super(message, httpStatus, null);
-            this.retryAfter = retryAfter;
+            this.retryAfter = bounded(retryAfter);
             this.observed = observed;
+        }
+
+        /**
+         * The longest wait an upstream may ask for. Its answer is outside input: a {@code
+         * retry-after} of 10^300 seconds must not overflow a clock or park a job for ever.
+         */
+        public static final Duration MAX_RETRY_AFTER = Duration.ofHours(1);
+
+        /** {@code d} within 0 and {@link #MAX_RETRY_AFTER}; a missing one is 1 s. */
+        public static Duration bounded(Duration d) {
+            if (d == null || d.isNegative()) {
+                return d == null ? Duration.ofSeconds(1) : Duration.ZERO;
+            }
+            return d.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : d;
         }
 
         public Duration retryAfter() {

@@ -307,7 +307,7 @@ class TinkerFlowTest {
         assertThat(Fixtures.history(jdbc, id)).anySatisfy(r -> {
             assertThat(r.get("source")).isEqualTo("upstream");
             assertThat(r.get("http_status")).isNull();
-            assertThat(String.valueOf(r.get("detail"))).contains("HttpTimeoutException");
+            assertThat(String.valueOf(r.get("detail"))).contains("no complete answer within 5000 ms");
         });
     }
 

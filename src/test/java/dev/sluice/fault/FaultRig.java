@@ -80,6 +80,11 @@ final class FaultRig implements AutoCloseable {
      * ({@code name=value}, with or without the leading dashes) replace these.
      */
     Process start(String... extra) throws Exception {
+        return startWith(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), extra);
+    }
+
+    /** As {@link #start}, with these JVM options instead of the usual ones (a 256 MB heap, exit on OOM). */
+    Process startWith(List<String> jvmOptions, String... extra) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         int port = freePort();
         Map<String, String> settings = new LinkedHashMap<>();
@@ -108,9 +113,9 @@ final class FaultRig implements AutoCloseable {
         for (String setting : extra) {
             put(settings, setting.replaceFirst("^--", ""));
         }
-        List<String> command = new ArrayList<>(List.of(
-                java,
-                "-Xmx256m",
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-XX:TieredStopAtLevel=1",
                 "-D" + TestClock.PROPERTY + "=" + TestClock.offset(),
                 "-cp",
