@@ -21,7 +21,9 @@ record HistoryView(
         Double estimatedWaitS,
         @JsonRawValue String progress,
         Double retryAfterS,
-        @JsonRawValue String headers) {
+        @JsonRawValue String headers,
+        int repeats,
+        Instant lastObservedAt) {
 
     static HistoryView of(JobStatusHistory h) {
         return new HistoryView(
@@ -40,6 +42,8 @@ record HistoryView(
                 h.estimatedWaitS(),
                 h.progress(),
                 h.retryAfterS(),
-                h.headers());
+                h.headers(),
+                h.repeats(),
+                h.lastObservedAt());
     }
 }

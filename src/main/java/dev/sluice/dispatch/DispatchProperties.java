@@ -26,6 +26,9 @@ import org.springframework.validation.annotation.Validated;
  *     the queue without using an attempt (default 60 s)
  * @param retryBaseDelay backoff before the first retry; doubled per attempt, with jitter (default 1 s)
  * @param retryMaxDelay the backoff's ceiling (default 10 min)
+ * @param deferMaxDelay the ceiling of the backoff after a "not now" (an upstream's 429 or
+ *     backpressure, a token budget that cannot cover the job in time), which uses no attempt: from
+ *     retry-base-delay, doubled per "not now" in a row, with jitter (default 1 min)
  * @param shutdownGrace how long a stopping instance waits for jobs it is sending (default 30 s)
  */
 @Validated
@@ -39,6 +42,7 @@ public record DispatchProperties(
         @DefaultValue("60s") @NotNull Duration maxTokenWait,
         @DefaultValue("1s") @NotNull Duration retryBaseDelay,
         @DefaultValue("10m") @NotNull Duration retryMaxDelay,
+        @DefaultValue("1m") @NotNull Duration deferMaxDelay,
         @DefaultValue("30s") @NotNull Duration shutdownGrace) {
 
     public DispatchProperties {

@@ -83,8 +83,12 @@ public class JobDispatcher {
         } catch (UpstreamException e) {
             sessionFailure = e;
         }
-        Duration tokenWait = gates.get(job.upstream()).reserveTokens(job.tokenCount());
-        Prepared prepared = new Prepared(session, sessionFailure, tokenWait);
+        UpstreamGate gate = gates.get(job.upstream());
+        // A job its upstream's token limit can never let through (the limit was lowered after it
+        // was enqueued) takes no permits; send() fails it.
+        boolean neverFits = gate.neverGrants(job.tokenCount());
+        Duration tokenWait = neverFits ? null : gate.reserveTokens(job.tokenCount());
+        Prepared prepared = new Prepared(session, sessionFailure, tokenWait, neverFits);
         leases.holdClaim(job.fence());
         senders.execute(() -> {
             try {
@@ -102,16 +106,23 @@ public class JobDispatcher {
     }
 
     /** What the claimer's thread settled for a job before handing it over. */
-    private record Prepared(String session, UpstreamException sessionFailure, Duration tokenWait) {}
+    private record Prepared(String session, UpstreamException sessionFailure, Duration tokenWait, boolean neverFits) {}
 
     private void send(ClaimedJob job, Prepared prepared) {
         UpstreamGate gate = gates.get(job.upstream());
         Upstream upstream = upstreams.get(job.upstream());
         Fence fence = job.fence();
         Duration tokenWait = prepared.tokenWait();
+        if (prepared.neverFits()) {
+            String why = "token_count " + job.tokenCount() + " is more than the tokens-per-minute limit of upstream '"
+                    + job.upstream() + "' (" + gate.tokensPerMinute() + "): it could never be sent";
+            if (jobs.markFailed(fence, why, clock.instant())) {
+                metrics.finished(job.upstream(), "failed");
+            }
+            return;
+        }
         if (tokenWait == null) {
-            String why = "token budget could not cover " + job.tokenCount() + " tokens within the wait limit";
-            jobs.requeue(fence, clock.instant(), false, false, why, clock.instant());
+            retries.defer(job, "not now: the token budget could not cover its tokens within the wait limit", null);
             return;
         }
         if (!tokenWait.isZero()) {
@@ -154,11 +165,11 @@ public class JobDispatcher {
         } catch (UpstreamException.RateLimited e) {
             metrics.submission(job.upstream(), "rate_limited");
             gate.pause(e.retryAfter());
-            Instant now = clock.instant();
-            if (e.observed() != null) {
-                jobs.recordObservation(job.id(), job.attempt(), e.observed(), now);
+            if (e.observed() != null && job.deferrals() == 0) {
+                // What the first refusal said of the budget; the repeats are counted, not stored.
+                jobs.recordObservation(job.id(), job.attempt(), e.observed(), clock.instant());
             }
-            jobs.requeue(fence, now.plus(e.retryAfter()), false, false, describe(e), now);
+            retries.defer(job, "not now: " + describe(e), e.retryAfter());
         } catch (UpstreamException.Retryable e) {
             metrics.submission(job.upstream(), "retryable");
             // The upstream may have taken it (a timeout): the re-send keeps the key and is recognised.

@@ -104,6 +104,15 @@ public final class UpstreamGate {
         return upstream;
     }
 
+    long tokensPerMinute() {
+        return tokensPerMinute;
+    }
+
+    /** Whether a job of {@code tokenCount} tokens is more than the tokens-per-minute limit: never sent. */
+    boolean neverGrants(int tokenCount) {
+        return tokensPerMinute > 0 && tokenCount > tokensPerMinute;
+    }
+
     /** Takes up to {@code want} in-flight slots without waiting; returns how many it took. */
     int takeSlots(int want) {
         int cap = budgetCap;

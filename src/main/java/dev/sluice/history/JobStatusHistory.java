@@ -43,6 +43,9 @@ public class JobStatusHistory {
     @JdbcTypeCode(SqlTypes.JSON)
     private String headers;
 
+    private int repeats;
+    private Instant lastObservedAt;
+
     protected JobStatusHistory() {}
 
     public long id() {
@@ -107,6 +110,16 @@ public class JobStatusHistory {
 
     public Double retryAfterS() {
         return retryAfterS;
+    }
+
+    /** How many times this row's change happened in a row (deferrals are counted here, not repeated). */
+    public int repeats() {
+        return repeats;
+    }
+
+    /** When the last of those repeats happened; null for a row that happened once. */
+    public Instant lastObservedAt() {
+        return lastObservedAt;
     }
 
     public String headers() {

@@ -5,7 +5,8 @@ import java.time.Instant;
 
 /**
  * A job this node has claimed: what the dispatcher needs to send it upstream, and the attempt
- * number that, with the lease owner, fences every write about it.
+ * number that, with the lease owner, fences every write about it. {@code deferrals} counts the
+ * "not now" answers it has had since it last reached the upstream.
  */
 public record ClaimedJob(
         long id,
@@ -21,7 +22,8 @@ public record ClaimedJob(
         Long upstreamSeqId,
         String leaseOwner,
         Instant createdAt,
-        boolean firstClaim) {
+        boolean firstClaim,
+        int deferrals) {
 
     /** The key of this job's current request in {@code session}: its seq_id, drawn at the claim. */
     public SubmitKey submitKey(String session) {

@@ -58,6 +58,14 @@ public interface JobCommands {
     boolean requeue(Fence fence, Instant runAfter, boolean countAttempt, boolean newRequest, String error, Instant now);
 
     /**
+     * claimed -> queued after a "not now" that used no attempt (an upstream's 429 or backpressure,
+     * a token budget that cannot cover the job in time), to run again after {@code runAfter}.
+     * Counts the deferral; a run of them is one history row whose {@code repeats} counts them
+     * (its detail and {@code last_observed_at} are the last one's), not a row per try.
+     */
+    boolean defer(Fence fence, Instant runAfter, String why, Instant now);
+
+    /**
      * Leases up to {@code limit} submitted jobs whose poll is due (soonest first) to {@code owner}.
      * A poll lease that expired (its poller died) is due again at once.
      */

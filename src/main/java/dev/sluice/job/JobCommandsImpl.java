@@ -121,10 +121,11 @@ class JobCommandsImpl implements JobCommands {
                     RETURNING j.id, j.upstream, j.endpoint, j.payload::text AS payload, j.token_count,
                               j.priority, j.attempts, j.max_attempts, j.idempotency_key,
                               j.upstream_session, j.upstream_seq_id, j.created_at,
-                              j.claimed_at = CAST(:now AS timestamptz) AS first_claim),
+                              j.claimed_at = CAST(:now AS timestamptz) AS first_claim, j.deferrals),
+                -- A job claimed again after a "not now" adds no row: its deferral row counts the tries.
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
-                    SELECT id, :now, 'queue', 'claimed', attempts FROM claimed)
+                    SELECT id, :now, 'queue', 'claimed', attempts FROM claimed WHERE deferrals = 0)
                 SELECT * FROM claimed
                 """)
                 .param("upstream", upstream)
@@ -146,7 +147,8 @@ class JobCommandsImpl implements JobCommands {
                         rs.getObject("upstream_seq_id", Long.class),
                         owner,
                         rs.getTimestamp("created_at").toInstant(),
-                        rs.getBoolean("first_claim")))
+                        rs.getBoolean("first_claim"),
+                        rs.getInt("deferrals")))
                 .list());
         // UPDATE ... RETURNING does not keep the CTE's order.
         claimed.sort(Comparator.comparing(ClaimedJob::priority).thenComparingLong(ClaimedJob::id));
@@ -207,7 +209,7 @@ class JobCommandsImpl implements JobCommands {
                     ORDER BY id),
                 moved AS (
                     UPDATE job j
-                    SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL,
+                    SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
                         result = CAST(o.result AS jsonb), error = NULL, finished_at = o.now,
                         submitted_at = coalesce(o.submitted_at, j.submitted_at), next_poll_at = NULL
                     FROM o
@@ -278,6 +280,47 @@ class JobCommandsImpl implements JobCommands {
                 + (newRequest ? ", upstream_session = NULL, upstream_seq_id = NULL" : "");
         return moveFenced(
                 fence, JobState.QUEUED, assignments, Map.of("runAfter", ts(runAfter), "error", error), error, now);
+    }
+
+    @Override
+    public boolean defer(Fence fence, Instant runAfter, String why, Instant now) {
+        // Locks the one row by primary key, fenced like every write after the claim. The history
+        // row to add to is this job's newest row of our own (job_status_history_job_idx, one
+        // probe per partition): after a deferral, every other write of a 'queue' row sets
+        // deferrals back to 0, so while it is above 1 that row is the deferral before this one,
+        // whose count goes up (with this reason, and this time) instead of a new row going in.
+        Integer moved = jdbc.sql("""
+                WITH moved AS (
+                    UPDATE job
+                    SET state = 'queued', lease_owner = NULL, lease_expires_at = NULL, run_after = :runAfter,
+                        error = :why, upstream_request_id = NULL, next_poll_at = NULL, send_started_at = NULL,
+                        attempts = attempts - 1, deferrals = deferrals + 1
+                    WHERE id = :id AND state = 'claimed' AND lease_owner = :owner AND attempts = :attempt
+                    RETURNING id, attempts, deferrals),
+                newest AS (
+                    SELECT h.id, h.observed_at, h.state FROM job_status_history h, moved
+                    WHERE h.job_id = moved.id AND h.source = 'queue' AND moved.deferrals > 1
+                    ORDER BY h.id DESC LIMIT 1),
+                bumped AS (
+                    UPDATE job_status_history h SET repeats = h.repeats + 1, last_observed_at = :now, detail = :why
+                    FROM newest
+                    WHERE h.id = newest.id AND h.observed_at = newest.observed_at AND newest.state = 'queued'
+                    RETURNING h.id),
+                inserted AS (
+                    INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
+                    SELECT id, :now, 'queue', 'queued', attempts, :why FROM moved
+                    WHERE NOT EXISTS (SELECT 1 FROM bumped))
+                SELECT count(*) FROM moved
+                """)
+                .param("runAfter", ts(runAfter))
+                .param("why", why)
+                .param("id", fence.jobId())
+                .param("owner", fence.leaseOwner())
+                .param("attempt", fence.attempt())
+                .param("now", ts(now))
+                .query(Integer.class)
+                .single();
+        return fenced(fence, "deferral", moved);
     }
 
     @Override
@@ -425,7 +468,7 @@ class JobCommandsImpl implements JobCommands {
                     SET state = 'queued', attempts = 0, run_after = :now, finished_at = NULL,
                         upstream_session = NULL, upstream_seq_id = NULL, upstream_request_id = NULL,
                         next_poll_at = NULL, poll_errors = 0, send_started_at = NULL, lease_owner = NULL,
-                        lease_expires_at = NULL
+                        lease_expires_at = NULL, deferrals = 0
                     WHERE id = :id AND state IN ('failed', 'submit_unknown')
                     RETURNING id)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
@@ -469,7 +512,7 @@ class JobCommandsImpl implements JobCommands {
         int moved = jdbc.sql("""
                 WITH moved AS (
                     UPDATE job
-                    SET state = :target, lease_owner = NULL, lease_expires_at = NULL, %s
+                    SET state = :target, lease_owner = NULL, lease_expires_at = NULL, deferrals = 0, %s
                     WHERE id = :id AND state IN (:sources) AND lease_owner = :owner AND attempts = :attempt
                     RETURNING id, state, attempts)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
@@ -561,7 +604,7 @@ class JobCommandsImpl implements JobCommands {
                                      WHEN j.attempts >= j.max_attempts
                                      THEN 'lease of ' || expired.lease_owner || ' expired on the last attempt'
                                      ELSE j.error END,
-                        run_after = :now, lease_owner = NULL, lease_expires_at = NULL
+                        run_after = :now, lease_owner = NULL, lease_expires_at = NULL, deferrals = 0
                     FROM expired WHERE j.id = expired.id
                     RETURNING j.id, j.state, j.attempts, expired.lease_owner, expired.timed_out)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
@@ -588,7 +631,7 @@ class JobCommandsImpl implements JobCommands {
                     SET state = CASE WHEN held.state <> 'claimed' THEN j.state
                                      WHEN j.send_started_at IS NOT NULL THEN 'submit_unknown' ELSE 'queued' END,
                         run_after = CASE WHEN held.state = 'claimed' THEN CAST(:now AS timestamptz) ELSE j.run_after END,
-                        lease_owner = NULL, lease_expires_at = NULL
+                        lease_owner = NULL, lease_expires_at = NULL, deferrals = 0
                     FROM held WHERE j.id = held.id
                     RETURNING j.id, j.state, j.attempts, held.state AS was),
                 history AS (
@@ -609,7 +652,8 @@ class JobCommandsImpl implements JobCommands {
         return jdbc.sql("""
                 WITH cancelled AS (
                     UPDATE job
-                    SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_expires_at = NULL
+                    SET state = 'cancelled', finished_at = :now, lease_owner = NULL, lease_expires_at = NULL,
+                        deferrals = 0
                     WHERE id = :id AND state IN ('queued', 'claimed', 'submit_unknown')
                     RETURNING id, attempts)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
