@@ -74,11 +74,14 @@ public final class Api {
         return send(b.build());
     }
 
-    public Answer postBytes(String path, String contentType, byte[] body) {
-        return send(HttpRequest.newBuilder(URI.create(base + path))
+    public Answer postBytes(String path, String contentType, byte[] body, String... headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                .build());
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
     }
 
     public Answer postJson(String path, String body, String... headers) {
