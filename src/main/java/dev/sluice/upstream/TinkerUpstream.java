@@ -95,6 +95,13 @@ final class TinkerUpstream implements Upstream {
 
     @Override
     public Submission submit(ClaimedJob job, SubmitKey key) throws UpstreamException {
+        // Checked at enqueue; checked again for a job stored before the rule.
+        if (!EndpointPath.TINKER.contains(job.endpoint())) {
+            throw new UpstreamException.Permanent(
+                    "endpoint " + UpstreamHttp.excerpt(job.endpoint()) + " is not one a tinker upstream sends to "
+                            + EndpointPath.TINKER,
+                    null);
+        }
         ObjectNode body = (ObjectNode) json.readTree(job.payloadJson());
         body.remove("base_model");
         body.put("sampling_session_id", key.session());
