@@ -25,6 +25,8 @@ import org.springframework.test.context.TestPropertySource;
             "sluice.api.max-job-size=64KB",
             "sluice.api.max-batch-size=32MB",
             "sluice.api.max-reported-errors=5",
+            "sluice.api.max-batch-lines=500000",
+            "sluice.api.max-concurrent-batches=2",
             "sluice.callbacks.secret=test-secret",
             "sluice.callbacks.allow-private-networks=true"
         })

@@ -16,13 +16,23 @@ import org.springframework.validation.annotation.Validated;
  * @param maxBatchSize largest body of {@code POST /api/v1/batches} (default 1GB)
  * @param maxReportedErrors most line errors listed in one rejection of a batch; the answer also
  *     gives the total count (default 1000)
+ * @param maxBatchLines most jobs in one batch (default 2,000,000); a batch with more is refused
+ *     without reading the rest
+ * @param maxConcurrentJobBodies single-job bodies read and checked at once (default 16); a
+ *     request that finds no room within 5 s is answered 503 with Retry-After. This bounds memory:
+ *     a 1 MB body can take 20 to 30 times that as a parsed tree
+ * @param maxConcurrentBatches batch bodies read and checked at once (default 4), likewise; a batch
+ *     holds one line and 12 bytes per custom_id, up to 24 MB for a million lines
  */
 @Validated
 @ConfigurationProperties("sluice.api")
 public record ApiProperties(
         @DefaultValue("1MB") @NotNull DataSize maxJobSize,
         @DefaultValue("1GB") @NotNull DataSize maxBatchSize,
-        @DefaultValue("1000") @Min(1) @Max(1_000_000) int maxReportedErrors) {
+        @DefaultValue("1000") @Min(1) @Max(1_000_000) int maxReportedErrors,
+        @DefaultValue("2000000") @Min(1) int maxBatchLines,
+        @DefaultValue("16") @Min(1) int maxConcurrentJobBodies,
+        @DefaultValue("4") @Min(1) int maxConcurrentBatches) {
 
     public ApiProperties {
         if (maxJobSize.toBytes() < 1 || maxJobSize.toBytes() > Integer.MAX_VALUE) {

@@ -45,6 +45,7 @@ class BatchController {
     private final BatchResults results;
     private final Upstreams upstreams;
     private final ApiProperties properties;
+    private final BodyPermits batches;
 
     BatchController(
             BatchEnqueuer enqueuer,
@@ -57,6 +58,7 @@ class BatchController {
         this.results = results;
         this.upstreams = upstreams;
         this.properties = properties;
+        this.batches = new BodyPermits(properties.maxConcurrentBatches(), "batches");
     }
 
     record Created(long batchId, long jobCount) {}
@@ -85,15 +87,19 @@ class BatchController {
                 type.isCompatibleWith(MediaType.APPLICATION_JSON) ? BatchFormat.JSON_ARRAY : BatchFormat.NDJSON;
         var defaults = new JobRequestParser.Defaults(
                 upstream == null ? upstreams.defaultName() : upstream, defaultPriority, null);
-        BatchEnqueuer.Created created = enqueuer.enqueue(
-                new LimitedInputStream(
-                        request.getInputStream(), properties.maxBatchSize(), "sluice.api.max-batch-size"),
-                new BatchEnqueuer.Request(
-                        format,
-                        defaults,
-                        idempotencyKey,
-                        (int) properties.maxJobSize().toBytes(),
-                        properties.maxReportedErrors()));
+        BatchEnqueuer.Created created;
+        try (BodyPermits.Permit reading = batches.take()) {
+            created = enqueuer.enqueue(
+                    new LimitedInputStream(
+                            request.getInputStream(), properties.maxBatchSize(), "sluice.api.max-batch-size"),
+                    new BatchEnqueuer.Request(
+                            format,
+                            defaults,
+                            idempotencyKey,
+                            (int) properties.maxJobSize().toBytes(),
+                            properties.maxBatchLines(),
+                            properties.maxReportedErrors()));
+        }
         return ResponseEntity.status(created.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .location(URI.create("/api/v1/batches/" + created.batchId()))
                 .body(new Created(created.batchId(), created.jobCount()));

@@ -43,6 +43,7 @@ class JobController {
     private final ObjectMapper json;
     private final WaitEstimator waits;
     private final CallbackRepository callbacks;
+    private final BodyPermits bodies;
 
     JobController(
             JobService jobs,
@@ -59,6 +60,7 @@ class JobController {
         this.json = json;
         this.waits = waits;
         this.callbacks = callbacks;
+        this.bodies = new BodyPermits(properties.maxConcurrentJobBodies(), "job bodies");
     }
 
     /** 201 with the new job, or 200 with the job an earlier request with the same key made. */
@@ -67,16 +69,20 @@ class JobController {
             HttpServletRequest request,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyHeader)
             throws IOException {
-        JsonNode body = JsonBodies.read(
-                json,
-                new LimitedInputStream(request.getInputStream(), properties.maxJobSize(), "sluice.api.max-job-size"));
         List<Violation> violations = new ArrayList<>(JobRequestParser.checkIdempotencyHeader(idempotencyHeader));
         JobRequestParser.Defaults defaults = parser.defaults();
-        NewJob job = parser.parse(
-                body,
-                JobRequestParser.Source.SINGLE,
-                new JobRequestParser.Defaults(defaults.upstream(), defaults.priority(), idempotencyHeader),
-                violations);
+        NewJob job;
+        try (BodyPermits.Permit reading = bodies.take()) {
+            JsonNode body = JsonBodies.read(
+                    json,
+                    new LimitedInputStream(
+                            request.getInputStream(), properties.maxJobSize(), "sluice.api.max-job-size"));
+            job = parser.parse(
+                    body,
+                    JobRequestParser.Source.SINGLE,
+                    new JobRequestParser.Defaults(defaults.upstream(), defaults.priority(), idempotencyHeader),
+                    violations);
+        }
         if (job != null && idempotencyHeader != null && !idempotencyHeader.equals(job.idempotencyKey())) {
             violations.add(Violation.of(
                     "idempotency_key", "differs from the Idempotency-Key header; send one or make them equal"));

@@ -99,6 +99,16 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return p;
     }
 
+    @ExceptionHandler(BodyPermits.BusyException.class)
+    ResponseEntity<ProblemDetail> busy(BodyPermits.BusyException e) {
+        ProblemDetail p =
+                problem(HttpStatus.SERVICE_UNAVAILABLE, "busy", "Busy", e.getMessage() + "; nothing was stored");
+        p.setProperty("errors", List.of(Map.of("field", "(request)", "rule", e.getMessage())));
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(p);
+    }
+
     @Override
     protected ResponseEntity<Object> handleTypeMismatch(
             TypeMismatchException ex, HttpHeaders headers, HttpStatusCode status, WebRequest request) {

@@ -24,10 +24,8 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -42,8 +40,9 @@ import tools.jackson.databind.ObjectReader;
  * or JSON-array elements, each at most {@code sluice.api.max-job-size}): each job is validated and,
  * while none has failed, encoded as a COPY row into a temporary file. Only a batch with no broken rule
  * reaches the database, as one COPY in one short transaction, so a rejected batch stores nothing and
- * a slow upload never holds a connection. Memory stays flat: one line at a time, plus the set of
- * custom_ids seen (to reject duplicates with the line that first used each). An Idempotency-Key
+ * a slow upload never holds a connection. Memory stays flat: one line at a time, plus 12 bytes per
+ * custom_id seen (to reject duplicates with the line that first used each; {@link CustomIds}), for
+ * at most {@code sluice.api.max-batch-lines} jobs. An Idempotency-Key
  * names the request it came with: its SHA-256 is kept, and a repeat with other content is a 409.
  */
 @Service
@@ -58,6 +57,7 @@ public class BatchEnqueuer {
             JobRequestParser.Defaults defaults,
             String idempotencyKey,
             int maxLineBytes,
+            int maxLines,
             int maxReportedViolations) {}
 
     private final BatchRepository batches;
@@ -179,6 +179,12 @@ public class BatchEnqueuer {
                 : new ArrayElements(buffered, request.maxLineBytes());
         String where = request.format() == BatchFormat.NDJSON ? "(line)" : "(element)";
         for (BatchElements.Element e = elements.next(); e != null; e = elements.next()) {
+            if (e.number() > request.maxLines()) {
+                // The rest is not read: a batch past the bound is refused whatever it holds.
+                sink.reject(Violation.of(
+                        "(body)", "holds more than " + request.maxLines() + " jobs (sluice.api.max-batch-lines)"));
+                return new Encoded(sink.jobCount, sink.upstreams, sink.violations, sink.violationCount);
+            }
             if (e.text() == null) {
                 sink.reject(Violation.of(where, e.problem()).onLine(e.number()));
             } else if (!e.text().isBlank()) {
@@ -202,7 +208,7 @@ public class BatchEnqueuer {
         final Request request;
         final JobCopyEncoder encoder;
         final OutputStream out;
-        final Map<String, Integer> customIds = new HashMap<>();
+        final CustomIds customIds = new CustomIds();
         final Set<String> upstreams = new HashSet<>();
         final List<Violation> violations = new ArrayList<>();
         final List<Violation> scratch = new ArrayList<>();
@@ -219,8 +225,8 @@ public class BatchEnqueuer {
             scratch.clear();
             NewJob job = parser.parse(node, JobRequestParser.Source.BATCH_LINE, request.defaults(), scratch);
             if (job != null && job.customId() != null) {
-                Integer first = customIds.putIfAbsent(job.customId(), line);
-                if (first != null) {
+                int first = customIds.firstUse(job.customId(), line);
+                if (first != 0) {
                     scratch.add(
                             Violation.of("custom_id", "must be unique in the batch; line " + first + " has it too"));
                     job = null;

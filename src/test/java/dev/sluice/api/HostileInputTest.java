@@ -243,6 +243,78 @@ class HostileInputTest {
         assertThat(error(p, 0).get("rule").asString()).contains("UTF-8");
     }
 
+    // 3. Memory is bounded for every input: however many lines, however many at once.
+
+    @Test
+    void aBatchOfMoreLinesThanTheLimitIsRefusedUnreadPastIt() {
+        String line = "{\"endpoint\":\"/e\",\"payload\":{},\"token_count\":1}\n";
+        JsonNode p = rejected(api.post("/api/v1/batches", NDJSON, line.repeat(500_001)));
+
+        assertThat(error(p, 0).get("field").asString()).isEqualTo("(body)");
+        assertThat(error(p, 0).get("rule").asString())
+                .contains("more than 500000 jobs")
+                .contains("max-batch-lines");
+    }
+
+    @Test
+    void longCustomIdsCostLittleAndARepeatIsStillFound() {
+        // 80,000 custom_ids of 255 characters: 40 MB as Java strings, under 2 MB as kept here.
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 80_000; i++) {
+            String id = String.format("%0255d", i == 79_999 ? 7 : i);
+            body.append("{\"custom_id\":\"")
+                    .append(id)
+                    .append("\",\"endpoint\":\"/e\",\"payload\":{},\"token_count\":1}\n");
+        }
+        JsonNode p = rejected(api.post("/api/v1/batches", NDJSON, body.toString()));
+
+        assertThat(error(p, 0).get("line").asInt()).isEqualTo(80_000);
+        assertThat(error(p, 0).get("rule").asString()).contains("line 8 has it too");
+    }
+
+    @Test
+    void batchesBeyondTheConcurrencyBoundAreAnswered503WithRetryAfter() throws Exception {
+        // Two uploads that send their headers and then stall hold both batch permits.
+        List<java.net.Socket> stalled = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 2; i++) {
+                java.net.Socket s = new java.net.Socket("127.0.0.1", port);
+                s.getOutputStream()
+                        .write(("POST /api/v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        + "Content-Type: application/x-ndjson\r\nContent-Length: 1000000\r\n\r\n{")
+                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                stalled.add(s);
+            }
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> {
+                        Api.Answer a = api.post(
+                                "/api/v1/batches", NDJSON, "{\"endpoint\":\"/e\",\"payload\":{},\"token_count\":1}\n");
+                        if (a.status() != 503) {
+                            jdbc.sql("UPDATE job SET endpoint = '/kept'").update();
+                            return false;
+                        }
+                        assertThat(a.header("Retry-After")).isEqualTo("1");
+                        assertThat(a.header("Content-Type")).startsWith("application/problem+json");
+                        return true;
+                    });
+        } finally {
+            for (java.net.Socket s : stalled) {
+                s.close();
+            }
+        }
+        // The stalled uploads gave their permits back when their connections closed.
+        org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> api.post(
+                                        "/api/v1/batches",
+                                        NDJSON,
+                                        "{\"endpoint\":\"/kept\",\"payload\":{},\"token_count\":1}\n")
+                                .status()
+                        == 201);
+    }
+
     // 8. Idempotency means the same request.
 
     @Test
