@@ -62,11 +62,11 @@ final class ArrayElements implements BatchElements {
                     } else if (b == ']') {
                         where = Where.AFTER_ARRAY;
                         if (afterComma) {
-                            return new Element(++number, null, "is missing: a comma stands before ]");
+                            return Element.refused(++number, "is missing: a comma stands before ]");
                         }
                     } else if (b == ',') {
                         afterComma = true;
-                        return new Element(++number, null, "is missing: two commas stand together");
+                        return Element.refused(++number, "is missing: two commas stand together");
                     } else {
                         return readElement(b);
                     }
@@ -128,12 +128,12 @@ final class ArrayElements implements BatchElements {
             }
         }
         if (tooLong) {
-            return new Element(number, null, "is longer than " + maxElementBytes + " bytes (sluice.api.max-job-size)");
+            return Element.refused(number, "is longer than " + maxElementBytes + " bytes (sluice.api.max-job-size)");
         }
         while (elementLength > 0 && isBlank(element[elementLength - 1])) {
             elementLength--;
         }
-        return BatchElements.decode(number, element, elementLength);
+        return new Element(number, element, elementLength, null);
     }
 
     @Override

@@ -1,9 +1,5 @@
 package dev.sluice.batch;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -14,29 +10,30 @@ import java.util.List;
 interface BatchElements {
 
     /**
-     * One job's text and its 1-based number (line or element); or, when it cannot be read, why not
-     * ({@code text} null): too long, or not UTF-8.
+     * One job's bytes ({@code length} of {@code bytes}, valid until the next call) and its 1-based
+     * number (line or element); or, when it cannot be read, why not ({@code bytes} null): too long,
+     * or missing. The bytes are parsed as they are, so the JSON parser checks that they are UTF-8.
      */
-    record Element(int number, String text, String problem) {}
+    record Element(int number, byte[] bytes, int length, String problem) {
+
+        static Element refused(int number, String problem) {
+            return new Element(number, null, 0, problem);
+        }
+
+        boolean isBlank() {
+            for (int i = 0; i < length; i++) {
+                byte b = bytes[i];
+                if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     /** The next element, or null at the end of the body. */
     Element next();
 
     /** What is wrong with the body as a whole (e.g. an array never closed); read after the last element. */
     List<String> bodyProblems();
-
-    /** Decodes strictly: a byte sequence that is not UTF-8 is a problem, not a silent U+FFFD. */
-    static Element decode(int number, byte[] bytes, int length) {
-        try {
-            String text = StandardCharsets.UTF_8
-                    .newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes, 0, length))
-                    .toString();
-            return new Element(number, text, null);
-        } catch (CharacterCodingException e) {
-            return new Element(number, null, "is not valid UTF-8");
-        }
-    }
 }

@@ -185,11 +185,11 @@ public class BatchEnqueuer {
                         "(body)", "holds more than " + request.maxLines() + " jobs (sluice.api.max-batch-lines)"));
                 return new Encoded(sink.jobCount, sink.upstreams, sink.violations, sink.violationCount);
             }
-            if (e.text() == null) {
+            if (e.bytes() == null) {
                 sink.reject(Violation.of(where, e.problem()).onLine(e.number()));
-            } else if (!e.text().isBlank()) {
+            } else if (!e.isBlank()) {
                 try {
-                    sink.accept(reader.readTree(e.text()), e.number());
+                    sink.accept(reader.readTree(e.bytes(), 0, e.length()), e.number());
                 } catch (JacksonException x) {
                     sink.reject(Violation.of(where, "is not valid JSON: " + x.getOriginalMessage())
                             .onLine(e.number()));

@@ -61,12 +61,12 @@ final class BoundedLines implements BatchElements {
         }
         number++;
         if (tooLong) {
-            return new Element(number, null, "is longer than " + maxLineBytes + " bytes (sluice.api.max-job-size)");
+            return Element.refused(number, "is longer than " + maxLineBytes + " bytes (sluice.api.max-job-size)");
         }
         if (lineLength > 0 && line[lineLength - 1] == '\r') {
             lineLength--;
         }
-        return BatchElements.decode(number, line, lineLength);
+        return new Element(number, line, lineLength, null);
     }
 
     @Override

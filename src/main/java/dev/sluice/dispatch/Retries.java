@@ -49,7 +49,7 @@ class Retries {
         if (attempt >= maxAttempts) {
             jobs.markFailed(fence, error + " (attempt " + attempt + " of " + maxAttempts + ")", now);
         } else {
-            jobs.requeue(fence, now.plus(backoff.before(attempt)), true, newRequest, error, now);
+            jobs.requeue(fence, now.plus(backoff.before(attempt)), newRequest, error, now);
         }
     }
 }

@@ -49,13 +49,13 @@ public interface JobCommands {
     boolean markFailed(Fence fence, String error, Instant now);
 
     /**
-     * claimed or submitted -> queued, to run again after {@code runAfter}. When {@code countAttempt}
-     * is false the attempt is given back (an upstream that said "not now" has not used one). When
-     * {@code newRequest} is true the submit key is dropped, so the next send is a new request
-     * upstream (after the upstream answered this one with an error); otherwise the next send
-     * re-uses it and the upstream recognises the same request.
+     * claimed or submitted -> queued after a failure that used its attempt, to run again after
+     * {@code runAfter}. When {@code newRequest} is true the submit key is dropped, so the next send
+     * is a new request upstream (after the upstream answered this one with an error); otherwise
+     * the next send re-uses it and the upstream recognises the same request. A "not now" that used
+     * no attempt is {@link #defer}.
      */
-    boolean requeue(Fence fence, Instant runAfter, boolean countAttempt, boolean newRequest, String error, Instant now);
+    boolean requeue(Fence fence, Instant runAfter, boolean newRequest, String error, Instant now);
 
     /**
      * claimed -> queued after a "not now" that used no attempt (an upstream's 429 or backpressure,

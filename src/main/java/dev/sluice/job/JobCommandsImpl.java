@@ -272,11 +272,9 @@ class JobCommandsImpl implements JobCommands {
     }
 
     @Override
-    public boolean requeue(
-            Fence fence, Instant runAfter, boolean countAttempt, boolean newRequest, String error, Instant now) {
+    public boolean requeue(Fence fence, Instant runAfter, boolean newRequest, String error, Instant now) {
         String assignments = "run_after = :runAfter, error = :error, upstream_request_id = NULL, next_poll_at = NULL,"
                 + " send_started_at = NULL"
-                + (countAttempt ? "" : ", attempts = attempts - 1")
                 + (newRequest ? ", upstream_session = NULL, upstream_seq_id = NULL" : "");
         return moveFenced(
                 fence, JobState.QUEUED, assignments, Map.of("runAfter", ts(runAfter), "error", error), error, now);

@@ -19,6 +19,58 @@ public final class StorableJson {
 
     /** Adds a violation for each string, name or number under {@code node} that cannot be stored, up to {@code max}. */
     public static void check(JsonNode node, String path, List<Violation> violations, int max) {
+        if (!storable(node)) {
+            report(node, path, violations, max);
+        }
+    }
+
+    /**
+     * Whether everything under {@code node} can be stored: the usual answer, found in one pass
+     * that builds no paths (each batch line goes through here).
+     */
+    private static boolean storable(JsonNode root) {
+        Deque<JsonNode> todo = new ArrayDeque<>();
+        todo.push(root);
+        while (!todo.isEmpty()) {
+            JsonNode value = todo.pop();
+            if (value.isString()) {
+                if (problem(value.stringValue()) != null) {
+                    return false;
+                }
+            } else if (value.isNumber()) {
+                if (numberProblem(value) != null) {
+                    return false;
+                }
+            } else if (value.isObject()) {
+                for (Map.Entry<String, JsonNode> property : value.properties()) {
+                    if (problem(property.getKey()) != null) {
+                        return false;
+                    }
+                    todo.push(property.getValue());
+                }
+            } else if (value.isArray()) {
+                for (JsonNode element : value) {
+                    todo.push(element);
+                }
+            }
+        }
+        return true;
+    }
+
+    private static String numberProblem(JsonNode value) {
+        if (value.isBigDecimal()) {
+            java.math.BigDecimal d = value.decimalValue();
+            if (d.precision() - d.scale() > 131_072 || d.scale() > 16_383) {
+                return "must be a number PostgreSQL can store: at most 131072 digits before the point, 16383 after";
+            }
+        } else if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
+            return "must be a number within the range of a 64-bit float (±1.8e308)";
+        }
+        return null;
+    }
+
+    /** The slow walk, with the path of each problem, once the fast one found there is one. */
+    private static void report(JsonNode node, String path, List<Violation> violations, int max) {
         Deque<Map.Entry<String, JsonNode>> todo = new ArrayDeque<>();
         todo.push(Map.entry(path, node));
         while (!todo.isEmpty() && violations.size() < max) {
@@ -27,16 +79,11 @@ public final class StorableJson {
             JsonNode value = next.getValue();
             if (value.isString()) {
                 checkText(at, value.stringValue(), violations);
-            } else if (value.isBigDecimal()) {
-                java.math.BigDecimal d = value.decimalValue();
-                if (d.precision() - d.scale() > 131_072 || d.scale() > 16_383) {
-                    violations.add(
-                            Violation.of(
-                                    at,
-                                    "must be a number PostgreSQL can store: at most 131072 digits before the point, 16383 after"));
+            } else if (value.isNumber()) {
+                String problem = numberProblem(value);
+                if (problem != null) {
+                    violations.add(Violation.of(at, problem));
                 }
-            } else if (value.isFloatingPointNumber() && !Double.isFinite(value.doubleValue())) {
-                violations.add(Violation.of(at, "must be a number within the range of a 64-bit float (±1.8e308)"));
             } else if (value.isObject()) {
                 for (Map.Entry<String, JsonNode> property : value.properties()) {
                     String child = at.isEmpty() ? property.getKey() : at + "." + property.getKey();

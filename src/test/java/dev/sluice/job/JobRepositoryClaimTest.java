@@ -271,11 +271,11 @@ class JobRepositoryClaimTest {
     }
 
     @Test
-    void requeueWithoutCountingGivesTheAttemptBack() {
+    void aDeferralGivesTheAttemptBack() {
         long id = insert(Priority.HIGH);
         ClaimedJob claimed = claim(1).getFirst();
 
-        assertThat(jobs.requeue(claimed.fence(), now.plusSeconds(5), false, false, "HTTP 429: slow down", now))
+        assertThat(jobs.defer(claimed.fence(), now.plusSeconds(5), "HTTP 429: slow down", now))
                 .isTrue();
 
         Job row = jobs.findById(id).orElseThrow();
@@ -287,9 +287,35 @@ class JobRepositoryClaimTest {
     }
 
     @Test
-    void requeueCountingKeepsTheAttemptUsed() {
+    void deferralsInARowAreOneHistoryRowAndTheirReclaimsAddNone() {
         long id = insert(Priority.HIGH);
-        jobs.requeue(claim(1).getFirst().fence(), now, true, false, "HTTP 503", now);
+        for (int i = 1; i <= 3; i++) {
+            ClaimedJob claimed = claim(1).getFirst();
+            assertThat(claimed.deferrals()).isEqualTo(i - 1);
+            assertThat(jobs.defer(claimed.fence(), now, "not now " + i, now.plusSeconds(i)))
+                    .isTrue();
+        }
+        ClaimedJob last = claim(1).getFirst();
+        jobs.markSubmitted(last.fence(), "req-1", "s", now, now.plusSeconds(1), now.plusSeconds(9));
+
+        List<java.util.Map<String, Object>> rows = Fixtures.history(jdbc, id);
+        assertThat(rows).extracting(r -> r.get("state")).containsExactly("queued", "claimed", "queued", "submitted");
+        assertThat(rows.get(2).get("repeats")).isEqualTo(3);
+        assertThat(rows.get(2).get("detail")).isEqualTo("not now 3");
+        assertThat(((java.sql.Timestamp) rows.get(2).get("last_observed_at")).toInstant())
+                .isEqualTo(now.plusSeconds(3));
+        assertThat(jdbc.sql("SELECT deferrals FROM job WHERE id = ?")
+                        .param(id)
+                        .query(Integer.class)
+                        .single())
+                .as("reaching the upstream ends the run")
+                .isZero();
+    }
+
+    @Test
+    void requeueKeepsTheAttemptUsed() {
+        long id = insert(Priority.HIGH);
+        jobs.requeue(claim(1).getFirst().fence(), now, false, "HTTP 503", now);
 
         ClaimedJob again = claim(1).getFirst();
 
@@ -378,7 +404,7 @@ class JobRepositoryClaimTest {
         ClaimedJob claimed = claim(1).getFirst();
         jobs.markSending(claimed.fence(), now);
 
-        jobs.requeue(claimed.fence(), now, false, false, "HTTP 429", now);
+        jobs.defer(claimed.fence(), now, "HTTP 429", now);
         ClaimedJob again = claim(1).getFirst();
         jobs.rescueExpiredClaims(now.plusSeconds(301), 100);
 

@@ -73,7 +73,7 @@ class JobStateMachinePropertyTest {
                 }
                 case 3 -> {
                     if (fence != null && random.nextBoolean()) {
-                        jobs.requeue(fence, t, random.nextBoolean(), random.nextBoolean(), "retry", t);
+                        jobs.requeue(fence, t, random.nextBoolean(), "retry", t);
                     } else if (fence != null) {
                         jobs.defer(fence, t, NOT_NOW, t);
                     }
@@ -127,9 +127,10 @@ class JobStateMachinePropertyTest {
                 state = next;
                 deferred = NOT_NOW.equals(change.get("detail"));
             }
+            // After a deferral row the job may have been claimed again (which adds no row).
             assertThat(jobs.findById(id).orElseThrow().state())
                     .as("job %d ends where its history does", id)
-                    .isEqualTo(state);
+                    .isIn(deferred ? List.of(state, JobState.CLAIMED) : List.of(state));
         }
     }
 }
