@@ -86,7 +86,7 @@ quantile() { # quantile PORT METRIC QUANTILE -> milliseconds
 body='{"upstream":"noop","endpoint":"/v1/bench","payload":{"prompt":"hello"},"token_count":10}'
 
 echo "# the raw ceiling of this PostgreSQL" >&2
-CEILING=../shared/bench/pg-ceiling.sh; [ -x "$CEILING" ] || CEILING=bench/pg-ceiling.sh
+CEILING=bench/pg-ceiling.sh
 bash "$CEILING" sluice_ceiling $([ $QUICK = 1 ] && echo 5 || echo 10) | tr '\t' ' ' >"$work/ceiling"
 while read -r k v; do out "pg_$k" "$v" "per_s"; done <"$work/ceiling"
 ceil() { awk -v k="$1" '$1 == k {print $2}' "$work/ceiling"; }

@@ -86,9 +86,9 @@ public class BatchEnqueuer {
     }
 
     public Created enqueue(InputStream body, Request request) {
-        // The request's fingerprint: a repeat with the same key must be the same request.
-        MessageDigest digest = fingerprint(request);
-        InputStream hashed = new DigestInputStream(body, digest);
+        // The request's fingerprint, when it has a key: a repeat with the key must be the same request.
+        MessageDigest digest = request.idempotencyKey() == null ? null : fingerprint(request);
+        InputStream hashed = digest == null ? body : new DigestInputStream(body, digest);
         if (request.idempotencyKey() != null) {
             var existing = batches.findByIdempotencyKey(request.idempotencyKey());
             if (existing.isPresent()) {
@@ -107,7 +107,7 @@ public class BatchEnqueuer {
             if (!encoded.violations().isEmpty()) {
                 throw new InvalidJobException(encoded.violations(), encoded.violationCount());
             }
-            byte[] sha256 = digest.digest();
+            byte[] sha256 = digest == null ? null : digest.digest();
             Created created = transaction.execute(status -> {
                 if (batches.insert(batchId, now, request.idempotencyKey(), sha256) == 0) {
                     // A concurrent request with the same key committed first: answer with its batch.

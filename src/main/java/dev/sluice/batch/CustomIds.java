@@ -1,31 +1,18 @@
 package dev.sluice.batch;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-
 /**
  * The custom_ids of one batch so far, to refuse a repeat with the line that first used it, in a
- * fixed 12 bytes an id however long it is: each id is kept as 64 bits of its SHA-256 (with its
- * line), in an open-addressing table. A million ids of 255 characters cost 24 MB here, where a
- * set of the strings would take over 600 MB. Two different ids share 64 bits with a probability
- * of about n^2 / 2^65 (3 in 100 million for a million ids): the batch would then be refused as
- * if they were equal.
+ * fixed 12 bytes an id however long it is: each id is kept as a 64-bit hash (with its line), in an
+ * open-addressing table. A million ids of 255 characters cost 24 MB here, where a set of the
+ * strings would take over 600 MB. Two different ids share a hash with a probability of about
+ * n^2 / 2^65 (3 in 100 million for a million ids); the batch would then be refused as if they
+ * were equal, which harms no one else.
  */
 final class CustomIds {
 
-    private final MessageDigest sha256;
     private long[] hashes = new long[1024];
     private int[] lines = new int[1024];
     private int size;
-
-    CustomIds() {
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every JVM has SHA-256", e);
-        }
-    }
 
     /** Records {@code id} as first used on {@code line}; returns the line that used it first, or 0. */
     int firstUse(String id, int line) {
@@ -46,12 +33,17 @@ final class CustomIds {
         }
     }
 
-    private long hash(String id) {
-        byte[] d = sha256.digest(id.getBytes(StandardCharsets.UTF_8));
-        long h = 0;
-        for (int i = 0; i < 8; i++) {
-            h = h << 8 | (d[i] & 0xff);
+    /** FNV-1a over the characters, then MurmurHash3's 64-bit finaliser to spread the bits. */
+    static long hash(String id) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h = (h ^ id.charAt(i)) * 0x100000001b3L;
         }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
         return h == 0 ? 1 : h; // 0 marks an empty slot
     }
 

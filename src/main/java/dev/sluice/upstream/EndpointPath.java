@@ -1,7 +1,6 @@
 package dev.sluice.upstream;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * The path a job is sent to, checked before it is stored: a normalised absolute path of safe
@@ -11,9 +10,6 @@ import java.util.regex.Pattern;
 public final class EndpointPath {
 
     public static final int MAX_LENGTH = 512;
-
-    /** Segments of letters, digits and {@code - . _ ~} (RFC 3986's unreserved characters). */
-    private static final Pattern SAFE = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
 
     /** The paths tinker jobs are sent to: sampling is the one request a job makes. */
     static final List<String> TINKER = List.of("/api/v1/asample");
@@ -34,7 +30,7 @@ public final class EndpointPath {
         if (path.length() > MAX_LENGTH) {
             return "must be at most " + MAX_LENGTH + " characters";
         }
-        if (!SAFE.matcher(path).matches()) {
+        if (!safe(path)) {
             return "must be an absolute path such as /v1/chat/completions: segments of letters, digits and - . _ ~,"
                     + " with no query, fragment or percent-encoding";
         }
@@ -44,5 +40,26 @@ public final class EndpointPath {
             }
         }
         return null;
+    }
+
+    /** Non-empty segments, each after a '/', of letters, digits and {@code - . _ ~} (RFC 3986's unreserved). */
+    private static boolean safe(String path) {
+        if (path.isEmpty() || path.charAt(0) != '/') {
+            return false;
+        }
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            boolean unreserved = c >= 'a' && c <= 'z'
+                    || c >= 'A' && c <= 'Z'
+                    || c >= '0' && c <= '9'
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~';
+            if (c == '/' ? i + 1 == path.length() || path.charAt(i + 1) == '/' : !unreserved) {
+                return false;
+            }
+        }
+        return true;
     }
 }
