@@ -30,36 +30,36 @@ public final class EndpointPath {
         if (path.length() > MAX_LENGTH) {
             return "must be at most " + MAX_LENGTH + " characters";
         }
-        if (!safe(path)) {
-            return "must be an absolute path such as /v1/chat/completions: segments of letters, digits and - . _ ~,"
-                    + " with no query, fragment or percent-encoding";
-        }
-        for (String segment : path.substring(1).split("/")) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return "must be a normalised path, without . or .. segments";
-            }
-        }
-        return null;
-    }
-
-    /** Non-empty segments, each after a '/', of letters, digits and {@code - . _ ~} (RFC 3986's unreserved). */
-    private static boolean safe(String path) {
         if (path.isEmpty() || path.charAt(0) != '/') {
-            return false;
+            return SHAPE;
         }
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            boolean unreserved = c >= 'a' && c <= 'z'
+        // One pass: each '/' opens a segment, which must be non-empty, of unreserved characters
+        // (RFC 3986: letters, digits, - . _ ~), and neither "." nor "..".
+        int start = 1;
+        for (int i = 1; i <= path.length(); i++) {
+            char c = i == path.length() ? '/' : path.charAt(i);
+            if (c == '/') {
+                int length = i - start;
+                if (length == 0) {
+                    return SHAPE;
+                }
+                if (path.charAt(start) == '.' && (length == 1 || length == 2 && path.charAt(start + 1) == '.')) {
+                    return "must be a normalised path, without . or .. segments";
+                }
+                start = i + 1;
+            } else if (!(c >= 'a' && c <= 'z'
                     || c >= 'A' && c <= 'Z'
                     || c >= '0' && c <= '9'
                     || c == '-'
                     || c == '.'
                     || c == '_'
-                    || c == '~';
-            if (c == '/' ? i + 1 == path.length() || path.charAt(i + 1) == '/' : !unreserved) {
-                return false;
+                    || c == '~')) {
+                return SHAPE;
             }
         }
-        return true;
+        return null;
     }
+
+    private static final String SHAPE = "must be an absolute path such as /v1/chat/completions: segments of"
+            + " letters, digits and - . _ ~, with no query, fragment or percent-encoding";
 }
