@@ -33,6 +33,36 @@ public final class EmulatorServer {
         return EmulatorApplication.run(all.toArray(String[]::new));
     }
 
+    /** An emulator of one test class's own, started on first use with its settings, closed after the class. */
+    public static final class Own implements AutoCloseable {
+        private final String[] settings;
+        private ConfigurableApplicationContext context;
+
+        public Own(String... settings) {
+            this.settings = settings;
+        }
+
+        public synchronized String url() {
+            if (context == null) {
+                context = start(settings);
+            }
+            return EmulatorServer.url(context);
+        }
+
+        /** Its HTTP API (stats, forced answers, reset). */
+        public Api api() {
+            return new Api(Integer.parseInt(url().replaceAll(".*:", "")));
+        }
+
+        @Override
+        public synchronized void close() {
+            if (context != null) {
+                context.close();
+                context = null;
+            }
+        }
+    }
+
     public static String url(ConfigurableApplicationContext emulator) {
         return "http://127.0.0.1:" + emulator.getEnvironment().getProperty("local.server.port");
     }

@@ -1,8 +1,6 @@
 package dev.sluice.batch;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -15,7 +13,7 @@ import java.util.List;
  * each element is valid JSON is for the caller's parser to say; this finds only where each one
  * begins and ends, and whether the array is well formed around them.
  */
-final class ArrayElements implements BatchElements {
+final class ArrayElements extends BodyBlocks implements BatchElements {
 
     private enum Where {
         BEFORE_ARRAY,
@@ -24,21 +22,16 @@ final class ArrayElements implements BatchElements {
         DONE
     }
 
-    private final InputStream in;
     private final int maxElementBytes;
-    private final byte[] block = new byte[1 << 16];
     private final List<String> bodyProblems = new ArrayList<>();
     private byte[] element = new byte[1024];
     private int elementLength;
-    private int position;
-    private int limit;
     private int number;
-    private boolean ended;
     private boolean afterComma;
     private Where where = Where.BEFORE_ARRAY;
 
     ArrayElements(InputStream in, int maxElementBytes) {
-        this.in = in;
+        super(in);
         this.maxElementBytes = maxElementBytes;
     }
 
@@ -166,23 +159,5 @@ final class ArrayElements implements BatchElements {
             return -1;
         }
         return block[position++] & 0xff;
-    }
-
-    private boolean fill() {
-        if (ended) {
-            return false;
-        }
-        try {
-            int n = in.read(block, 0, block.length);
-            if (n <= 0) {
-                ended = true;
-                return false;
-            }
-            position = 0;
-            limit = n;
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

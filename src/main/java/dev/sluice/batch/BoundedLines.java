@@ -1,30 +1,21 @@
 package dev.sluice.batch;
 
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
  * Reads an NDJSON body line by line, holding at most one line of at most {@code maxLineBytes} in
- * memory: a longer line is skipped to its end and reported as too long. Reads the body in 64 KiB
- * blocks and scans them itself (a byte-at-a-time read through a locked stream cost seconds per
- * 100,000 lines).
+ * memory: a longer line is skipped to its end and reported as too long.
  */
-final class BoundedLines implements BatchElements {
+final class BoundedLines extends BodyBlocks implements BatchElements {
 
-    private final InputStream in;
     private final int maxLineBytes;
-    private final byte[] block = new byte[1 << 16];
     private byte[] line = new byte[1024];
     private int lineLength;
-    private int position;
-    private int limit;
     private int number;
-    private boolean ended;
 
     BoundedLines(InputStream in, int maxLineBytes) {
-        this.in = in;
+        super(in);
         this.maxLineBytes = maxLineBytes;
     }
 
@@ -81,23 +72,5 @@ final class BoundedLines implements BatchElements {
         }
         System.arraycopy(block, start, line, lineLength, length);
         lineLength += length;
-    }
-
-    private boolean fill() {
-        if (ended) {
-            return false;
-        }
-        try {
-            int n = in.read(block, 0, block.length);
-            if (n <= 0) {
-                ended = true;
-                return false;
-            }
-            position = 0;
-            limit = n;
-            return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

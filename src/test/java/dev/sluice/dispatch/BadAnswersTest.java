@@ -15,7 +15,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -46,24 +45,18 @@ import org.springframework.test.context.TestPropertySource;
         })
 class BadAnswersTest {
 
-    private static ConfigurableApplicationContext emulatorContext;
+    private static final EmulatorServer.Own EMULATOR = new EmulatorServer.Own(
+            "--sluice.emulator.api-key=" + EmulatorServer.API_KEY,
+            "--sluice.emulator.openai.tokens-per-minute=100000000",
+            "--sluice.emulator.openai.requests-per-minute=1000000");
 
-    static synchronized String emulatorUrl() {
-        if (emulatorContext == null) {
-            emulatorContext = EmulatorServer.start(
-                    "--sluice.emulator.api-key=" + EmulatorServer.API_KEY,
-                    "--sluice.emulator.openai.tokens-per-minute=100000000",
-                    "--sluice.emulator.openai.requests-per-minute=1000000");
-        }
-        return EmulatorServer.url(emulatorContext);
+    static String emulatorUrl() {
+        return EMULATOR.url();
     }
 
     @AfterAll
     static void stopEmulator() {
-        if (emulatorContext != null) {
-            emulatorContext.close();
-            emulatorContext = null;
-        }
+        EMULATOR.close();
     }
 
     @TestConfiguration(proxyBeanMethods = false)
@@ -87,7 +80,7 @@ class BadAnswersTest {
     void setUp() {
         Fixtures.truncate(jdbc);
         api = new Api(port);
-        emulator = new Api(Integer.parseInt(emulatorUrl().replaceAll(".*:", "")));
+        emulator = EMULATOR.api();
         emulator.postJson("/emulator/reset", "{}");
     }
 
