@@ -4,8 +4,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.sluice.Api;
 import dev.sluice.EmulatorServer;
-import dev.sluice.SluiceProcess;
+import dev.sluice.SluiceApplication;
 import dev.sluice.TestClock;
+import dev.sluice.TestClockConfiguration;
 import dev.sluice.TestDatabase;
 import java.io.File;
 import java.io.IOException;
@@ -120,7 +121,9 @@ final class FaultRig implements AutoCloseable {
                 "-D" + TestClock.PROPERTY + "=" + TestClock.offset(),
                 "-cp",
                 System.getProperty("java.class.path")));
-        command.add(SluiceProcess.class.getName());
+        // The production main class, with the test's clock added as a source of its context.
+        command.add(SluiceApplication.class.getName());
+        command.add("--spring.main.sources=" + TestClockConfiguration.class.getName());
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         File log = new File(System.getProperty("java.io.tmpdir"), "sluice-fault-" + (++started) + ".log");
         Process p = new ProcessBuilder(command)
