@@ -23,16 +23,19 @@ class TimeSourcesTest {
     private static final Pattern WALL_CLOCK = Pattern.compile(
             "\\b(Instant|LocalDate|LocalDateTime|OffsetDateTime|ZonedDateTime|LocalTime)\\.now\\(\\s*\\)"
                     + "|System\\.currentTimeMillis\\(|Clock\\.system(UTC|DefaultZone)?\\(");
-    /** A calendar instant written into a test, e.g. Instant.parse("2026-11-23T12:00:00Z"). */
+    /** A calendar instant written into a test: a parse of a dated literal, or a date built from a year. */
     private static final Pattern CALENDAR_INSTANT = Pattern.compile(
             "(Instant|OffsetDateTime|ZonedDateTime)\\.parse\\(\"\\d{4}-|LocalDate(Time)?\\.of\\(\\d{4}");
+
+    /** The one line that may read the system clock, in each application's clock bean. */
+    private static final String SYSTEM_CLOCK = "return Clock." + "systemUTC();";
 
     @Test
     void sluiceReadsTheTimeOnlyFromItsClockBean() throws IOException {
         assertThat(offenders(Path.of("src/main/java"), WALL_CLOCK))
                 .containsExactly(
-                        "src/main/java/dev/sluice/SluiceApplication.java: return Clock.systemUTC();",
-                        "src/main/java/dev/sluice/emulator/EmulatorApplication.java: return Clock.systemUTC();");
+                        "src/main/java/dev/sluice/SluiceApplication.java: " + SYSTEM_CLOCK,
+                        "src/main/java/dev/sluice/emulator/EmulatorApplication.java: " + SYSTEM_CLOCK);
     }
 
     @Test
