@@ -141,7 +141,7 @@ public class BatchEnqueuer {
             throw new IdempotencyConflictException(
                     request.idempotencyKey(), IdempotencyConflictException.Kind.BATCH, existing.id());
         }
-        return new Created(existing.id(), batches.countJobs(existing.id()), false);
+        return new Created(existing.id(), jobs.countInBatch(existing.id()), false);
     }
 
     /**

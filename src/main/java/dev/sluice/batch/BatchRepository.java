@@ -6,9 +6,10 @@ import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 import org.springframework.data.repository.Repository;
 import org.springframework.data.repository.query.Param;
+import org.springframework.transaction.annotation.Transactional;
 
 /** All SQL about the {@code batch} table. */
-interface BatchRepository extends Repository<Batch, Long> {
+public interface BatchRepository extends Repository<Batch, Long> {
 
     Optional<Batch> findById(long id);
 
@@ -31,6 +32,17 @@ interface BatchRepository extends Repository<Batch, Long> {
             @Param("idempotencyKey") String idempotencyKey,
             @Param("requestSha256") byte[] requestSha256);
 
-    @Query(value = "SELECT count(*) FROM job WHERE batch_id = :batchId", nativeQuery = true)
-    long countJobs(@Param("batchId") long batchId);
+    /**
+     * Deletes the batches created before {@code cutoff} that no job belongs to any more (retention
+     * deleted them); a scan of the small batch table, each probed on job_batch_idx. The one
+     * statement outside {@code JobRepository} that reads {@code job}: it only tests that a batch
+     * is empty, and it deletes batch rows.
+     */
+    @Modifying
+    @Transactional
+    @Query(value = """
+            DELETE FROM batch b WHERE created_at < :cutoff
+            AND NOT EXISTS (SELECT 1 FROM job j WHERE j.batch_id = b.id)
+            """, nativeQuery = true)
+    int deleteEmptyCreatedBefore(@Param("cutoff") Instant cutoff);
 }

@@ -49,7 +49,12 @@ class Retries {
         if (attempt >= maxAttempts) {
             jobs.markFailed(fence, error + " (attempt " + attempt + " of " + maxAttempts + ")", now);
         } else {
-            jobs.requeue(fence, now.plus(backoff.before(attempt)), newRequest, error, now);
+            Instant runAfter = now.plus(backoff.before(attempt));
+            if (newRequest) {
+                jobs.requeueAsNewRequest(fence, runAfter, error, now);
+            } else {
+                jobs.requeue(fence, runAfter, error, now);
+            }
         }
     }
 }

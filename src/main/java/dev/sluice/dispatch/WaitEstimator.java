@@ -103,10 +103,10 @@ public class WaitEstimator {
                             .sum());
         }
         boolean estimated = false;
-        long same = jobs.countQueuedBeside(job.upstream(), job.priority(), job.id(), true, EXACT);
+        long same = jobs.countQueuedBefore(job.upstream(), job.priority(), job.id(), EXACT);
         if (same >= EXACT) {
             long total = counts.getOrDefault(job.priority(), 0L);
-            long behind = jobs.countQueuedBeside(job.upstream(), job.priority(), job.id(), false, EXACT);
+            long behind = jobs.countQueuedFrom(job.upstream(), job.priority(), job.id(), EXACT);
             if (behind < EXACT) {
                 same = Math.max(EXACT, total - behind);
             } else {

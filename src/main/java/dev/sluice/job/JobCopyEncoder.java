@@ -8,7 +8,7 @@ import java.time.Instant;
 
 /**
  * Encodes new jobs of one batch as rows of PostgreSQL's COPY text format, in the column order of
- * {@link JobCommands#copyIn}. A batch is encoded while it is validated, so that the database sees
+ * {@link JobIntake#copyIn}. A batch is encoded while it is validated, so that the database sees
  * it only once it is known to be whole and good, as one COPY.
  */
 public final class JobCopyEncoder {

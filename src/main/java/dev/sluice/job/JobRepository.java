@@ -6,11 +6,25 @@ import org.springframework.data.domain.Limit;
 import org.springframework.data.repository.Repository;
 
 /**
- * All SQL about the {@code job} table. Simple reads are derived queries on the read-only
- * {@link Job} entity; every write, and the hot-path reads, are native statements in
- * {@link JobCommands}, each of which appends its status-history rows in the same statement.
+ * All SQL about the {@code job} table, by the stage it serves: {@link JobIntake}, {@link JobClaims},
+ * {@link JobOutcomes}, {@link JobReturns}, {@link JobPolls}, {@link JobLeases}, {@link JobActions},
+ * {@link JobCounts}, {@link JobReads} and {@link JobRetention}, each a file of whole native
+ * statements (its {@code Impl}) with what it locks and the index it uses; every change of state
+ * appends its status-history row in the same statement. Simple reads are derived queries on the
+ * read-only {@link Job} entity, here.
  */
-public interface JobRepository extends Repository<Job, Long>, JobCommands {
+public interface JobRepository
+        extends Repository<Job, Long>,
+                JobIntake,
+                JobClaims,
+                JobOutcomes,
+                JobReturns,
+                JobPolls,
+                JobLeases,
+                JobActions,
+                JobCounts,
+                JobReads,
+                JobRetention {
 
     Optional<Job> findById(long id);
 

@@ -1,9 +1,11 @@
 package dev.sluice.node;
 
+import dev.sluice.job.JobRepository;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -23,9 +25,11 @@ public class NodeRepository {
             long pollLeases) {}
 
     private final JdbcClient jdbc;
+    private final JobRepository jobs;
 
-    NodeRepository(JdbcClient jdbc) {
+    NodeRepository(JdbcClient jdbc, JobRepository jobs) {
         this.jdbc = jdbc;
+        this.jobs = jobs;
     }
 
     /** Upserts this instance's row and answers how many instances are live (itself included). */
@@ -58,28 +62,27 @@ public class NodeRepository {
                 .update();
     }
 
-    /** Every registered instance, newest first, with its lease counts (a scan of job_lease_idx). */
+    /** Every registered instance, newest first, with its lease counts (from {@link JobRepository}). */
     public List<Node> findAll(Instant liveSince) {
+        Map<String, long[]> leases = jobs.countLeasesByOwner();
+        long[] none = {0, 0};
         return jdbc.sql("""
-                SELECT n.id, n.host, n.pid, n.started_at, n.heartbeat_at, n.heartbeat_at > :since AS live,
-                       coalesce(l.claimed, 0) AS claimed, coalesce(l.polled, 0) AS polled
-                FROM node n
-                LEFT JOIN (SELECT lease_owner, count(*) FILTER (WHERE state = 'claimed') AS claimed,
-                                  count(*) FILTER (WHERE state = 'submitted') AS polled
-                           FROM job WHERE state IN ('claimed', 'submitted') AND lease_owner IS NOT NULL
-                           GROUP BY lease_owner) l ON l.lease_owner = n.id
-                ORDER BY n.started_at DESC
+                SELECT id, host, pid, started_at, heartbeat_at, heartbeat_at > :since AS live
+                FROM node ORDER BY started_at DESC
                 """)
                 .param("since", ts(liveSince))
-                .query((rs, i) -> new Node(
-                        rs.getString("id"),
-                        rs.getString("host"),
-                        rs.getLong("pid"),
-                        rs.getObject("started_at", OffsetDateTime.class).toInstant(),
-                        rs.getObject("heartbeat_at", OffsetDateTime.class).toInstant(),
-                        rs.getBoolean("live"),
-                        rs.getLong("claimed"),
-                        rs.getLong("polled")))
+                .query((rs, i) -> {
+                    long[] held = leases.getOrDefault(rs.getString("id"), none);
+                    return new Node(
+                            rs.getString("id"),
+                            rs.getString("host"),
+                            rs.getLong("pid"),
+                            rs.getObject("started_at", OffsetDateTime.class).toInstant(),
+                            rs.getObject("heartbeat_at", OffsetDateTime.class).toInstant(),
+                            rs.getBoolean("live"),
+                            held[0],
+                            held[1]);
+                })
                 .list();
     }
 

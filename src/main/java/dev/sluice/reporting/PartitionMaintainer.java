@@ -1,6 +1,8 @@
 package dev.sluice.reporting;
 
+import dev.sluice.batch.BatchRepository;
 import dev.sluice.dispatch.Periodic;
+import dev.sluice.job.JobRepository;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -36,12 +38,22 @@ public class PartitionMaintainer extends Periodic {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
+    private final JobRepository jobs;
+    private final BatchRepository batches;
     private final ReportingProperties properties;
     private final Clock clock;
 
-    PartitionMaintainer(JdbcClient jdbc, TransactionTemplate tx, ReportingProperties properties, Clock clock) {
+    PartitionMaintainer(
+            JdbcClient jdbc,
+            TransactionTemplate tx,
+            JobRepository jobs,
+            BatchRepository batches,
+            ReportingProperties properties,
+            Clock clock) {
         // Before the node registry and the claimers: partitions exist before the first claim.
         super("sluice-partition-upkeep", properties.maintenanceInterval(), DEFAULT_PHASE - 2000);
+        this.jobs = jobs;
+        this.batches = batches;
         this.jdbc = jdbc;
         this.tx = tx;
         this.properties = properties;
@@ -127,21 +139,11 @@ public class PartitionMaintainer extends Periodic {
         long total = 0;
         int deleted;
         do {
-            // job_finished_brin finds the candidate pages; the state check keeps it to final rows.
-            deleted = jdbc.sql("""
-                    DELETE FROM job WHERE id IN (
-                        SELECT id FROM job
-                        WHERE finished_at < :cutoff AND state IN ('succeeded', 'failed', 'cancelled')
-                        LIMIT :n)""")
-                    .param("cutoff", Timestamp.from(cutoff))
-                    .param("n", properties.deleteBatchSize())
-                    .update();
+            deleted = jobs.deleteFinishedBefore(cutoff, properties.deleteBatchSize());
             total += deleted;
         } while (deleted == properties.deleteBatchSize());
         if (total > 0) {
-            jdbc.sql("""
-                    DELETE FROM batch b WHERE created_at < :cutoff
-                    AND NOT EXISTS (SELECT 1 FROM job j WHERE j.batch_id = b.id)""").param("cutoff", Timestamp.from(cutoff)).update();
+            batches.deleteEmptyCreatedBefore(cutoff);
         }
         return total;
     }

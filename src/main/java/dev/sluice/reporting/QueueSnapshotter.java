@@ -4,6 +4,8 @@ import dev.sluice.dispatch.DispatchProperties;
 import dev.sluice.dispatch.NodeIdentity;
 import dev.sluice.dispatch.UpstreamGate;
 import dev.sluice.dispatch.UpstreamGates;
+import dev.sluice.job.JobCounts;
+import dev.sluice.job.JobRepository;
 import dev.sluice.upstream.Upstreams;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -35,6 +37,7 @@ public class QueueSnapshotter {
 
     private final JdbcClient jdbc;
     private final TransactionTemplate tx;
+    private final JobRepository jobs;
     private final Upstreams upstreams;
     private final UpstreamGates gates;
     private final NodeIdentity node;
@@ -45,6 +48,7 @@ public class QueueSnapshotter {
 
     QueueSnapshotter(
             JdbcClient jdbc,
+            JobRepository jobs,
             TransactionTemplate tx,
             Upstreams upstreams,
             UpstreamGates gates,
@@ -53,6 +57,7 @@ public class QueueSnapshotter {
             DispatchProperties dispatch,
             Clock clock) {
         this.jdbc = jdbc;
+        this.jobs = jobs;
         this.tx = tx;
         this.upstreams = upstreams;
         this.gates = gates;
@@ -91,30 +96,17 @@ public class QueueSnapshotter {
 
     /** Counts the queue by upstream, state and priority. */
     List<QueueDepth> take(Instant now) {
-        // Served by the partial indexes: job_claim_idx (queued), job_lease_idx (claimed,
-        // submitted), job_submit_unknown_idx; never a scan of the finished jobs. The oldest
-        // queued job of a priority is its lowest id (ids are drawn in created order).
         Map<String, QueueDepth.Builder> byUpstream = new TreeMap<>();
         upstreams.names().forEach(u -> byUpstream.put(u, new QueueDepth.Builder(u)));
-        jdbc.sql("""
-                SELECT upstream, 'queued' AS state, priority, count(*) AS n,
-                       (SELECT created_at FROM job o WHERE o.id = min(q.id)) AS oldest
-                FROM job q WHERE state = 'queued' GROUP BY upstream, priority
-                UNION ALL
-                SELECT upstream, state, NULL, count(*), NULL FROM job
-                WHERE state IN ('claimed', 'submitted') GROUP BY upstream, state
-                UNION ALL
-                SELECT upstream, state, NULL, count(*), NULL FROM job
-                WHERE state = 'submit_unknown' GROUP BY upstream, state
-                """).query(rs -> {
-            QueueDepth.Builder b = byUpstream.computeIfAbsent(rs.getString("upstream"), QueueDepth.Builder::new);
-            Timestamp oldest = rs.getTimestamp("oldest");
-            b.add(
-                    rs.getString("state"),
-                    rs.getObject("priority", Integer.class),
-                    rs.getInt("n"),
-                    oldest == null ? null : Duration.between(oldest.toInstant(), now));
-        });
+        for (JobCounts.DepthCount c : jobs.countQueueDepths()) {
+            byUpstream
+                    .computeIfAbsent(c.upstream(), QueueDepth.Builder::new)
+                    .add(
+                            c.state(),
+                            c.priority(),
+                            c.jobs(),
+                            c.oldestCreatedAt() == null ? null : Duration.between(c.oldestCreatedAt(), now));
+        }
         int liveNodes = jdbc.sql("SELECT count(*) FROM node WHERE heartbeat_at > :since")
                 .param("since", Timestamp.from(node.deadBefore(now)))
                 .query(Integer.class)

@@ -315,7 +315,7 @@ class JobRepositoryClaimTest {
     @Test
     void requeueKeepsTheAttemptUsed() {
         long id = insert(Priority.HIGH);
-        jobs.requeue(claim(1).getFirst().fence(), now, false, "HTTP 503", now);
+        jobs.requeue(claim(1).getFirst().fence(), now, "HTTP 503", now);
 
         ClaimedJob again = claim(1).getFirst();
 

@@ -73,7 +73,11 @@ class JobStateMachinePropertyTest {
                 }
                 case 3 -> {
                     if (fence != null && random.nextBoolean()) {
-                        jobs.requeue(fence, t, random.nextBoolean(), "retry", t);
+                        if (random.nextBoolean()) {
+                            jobs.requeue(fence, t, "retry", t);
+                        } else {
+                            jobs.requeueAsNewRequest(fence, t, "retry", t);
+                        }
                     } else if (fence != null) {
                         jobs.defer(fence, t, NOT_NOW, t);
                     }

@@ -1,0 +1,89 @@
+package dev.sluice.job;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The statements of {@link JobClaims}. */
+class JobClaimsImpl implements JobClaims {
+
+    private final JdbcClient jdbc;
+
+    JobClaimsImpl(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public List<ClaimedJob> claimNextBatch(String upstream, int limit, String owner, Instant now, Instant leaseUntil) {
+        // Locks: the rows it returns, and only those (SKIP LOCKED passes over rows another claimer
+        // holds, so claimers never wait on each other). Order: priority, then id (FIFO).
+        // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued', read in order and
+        // stopped after `limit` rows; run_after is filtered on the heap row. Under READ COMMITTED
+        // a row another transaction claimed and committed is re-checked and skipped.
+        // The request's seq_id is drawn here, so it is committed before anything is sent and any
+        // re-send of the same request (timeout, crash, 410) re-uses it.
+        List<ClaimedJob> claimed = new ArrayList<>(jdbc.sql("""
+                WITH next AS (
+                    SELECT id FROM job
+                    WHERE state = 'queued' AND upstream = :upstream AND run_after <= :now
+                    ORDER BY priority, id
+                    LIMIT :limit
+                    FOR UPDATE SKIP LOCKED),
+                claimed AS (
+                    UPDATE job j
+                    SET state = 'claimed', attempts = j.attempts + 1, lease_owner = :owner,
+                        lease_expires_at = :leaseUntil, claimed_at = coalesce(j.claimed_at, :now),
+                        upstream_seq_id = coalesce(j.upstream_seq_id, nextval('upstream_seq_id'))
+                    FROM next WHERE j.id = next.id
+                    RETURNING j.id, j.upstream, j.endpoint, j.payload::text AS payload, j.token_count,
+                              j.priority, j.attempts, j.max_attempts, j.idempotency_key,
+                              j.upstream_session, j.upstream_seq_id, j.created_at,
+                              j.claimed_at = CAST(:now AS timestamptz) AS first_claim, j.deferrals),
+                -- A job claimed again after a "not now" adds no row: its deferral row counts the tries.
+                history AS (
+                    INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
+                    SELECT id, :now, 'queue', 'claimed', attempts FROM claimed WHERE deferrals = 0)
+                SELECT * FROM claimed
+                """)
+                .param("upstream", upstream)
+                .param("limit", limit)
+                .param("owner", owner)
+                .param("now", JobSql.ts(now))
+                .param("leaseUntil", JobSql.ts(leaseUntil))
+                .query((rs, n) -> new ClaimedJob(
+                        rs.getLong("id"),
+                        rs.getString("upstream"),
+                        rs.getString("endpoint"),
+                        rs.getString("payload"),
+                        rs.getInt("token_count"),
+                        Priority.ofRank(rs.getShort("priority")),
+                        rs.getInt("attempts"),
+                        rs.getInt("max_attempts"),
+                        rs.getString("idempotency_key"),
+                        rs.getString("upstream_session"),
+                        rs.getObject("upstream_seq_id", Long.class),
+                        owner,
+                        rs.getTimestamp("created_at").toInstant(),
+                        rs.getBoolean("first_claim"),
+                        rs.getInt("deferrals")))
+                .list());
+        // UPDATE ... RETURNING does not keep the CTE's order.
+        claimed.sort(Comparator.comparing(ClaimedJob::priority).thenComparingLong(ClaimedJob::id));
+        return claimed;
+    }
+
+    @Override
+    public boolean hasClaimable(String upstream, Instant now) {
+        // Reads the first entry of job_claim_idx for this upstream; locks nothing.
+        return jdbc.sql("""
+                SELECT EXISTS (SELECT 1 FROM job
+                               WHERE state = 'queued' AND upstream = :upstream AND run_after <= :now)
+                """)
+                .param("upstream", upstream)
+                .param("now", JobSql.ts(now))
+                .query(Boolean.class)
+                .single();
+    }
+}

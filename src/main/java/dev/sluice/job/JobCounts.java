@@ -1,0 +1,45 @@
+package dev.sluice.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/** Counts of the queue, for estimates, reports and progress; each served by a partial index. */
+public interface JobCounts {
+
+    Map<Priority, Long> countQueuedByPriority();
+
+    /** Queued jobs per upstream and priority. */
+    Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority();
+
+    /** Queued jobs of one upstream and priority older than {@code jobId}, counted up to {@code cap} at most. */
+    long countQueuedBefore(String upstream, Priority priority, long jobId, int cap);
+
+    /** Queued jobs of one upstream and priority from {@code jobId} on (it and newer), up to {@code cap} at most. */
+    long countQueuedFrom(String upstream, Priority priority, long jobId, int cap);
+
+    /** Jobs of a batch, in every state. */
+    long countInBatch(long batchId);
+
+    /** Leases held per instance: {@code [claimed, polled]} jobs by lease owner. */
+    Map<String, long[]> countLeasesByOwner();
+
+    /** One count of the queue by upstream and state (and priority, for queued jobs). */
+    record DepthCount(String upstream, String state, Integer priority, int jobs, Instant oldestCreatedAt) {}
+
+    /**
+     * The queue's depth: queued jobs by upstream and priority (with the oldest one's creation time),
+     * claimed and submitted by upstream and state, and submit_unknown by upstream.
+     */
+    List<DepthCount> countQueueDepths();
+
+    /** Queued jobs of the upstream with a higher priority than {@code priority}, up to {@code cap}. */
+    long countQueuedHigher(String upstream, Priority priority, int cap);
+
+    /** The oldest and newest queued ids of one upstream and priority, or null when there are none. */
+    long[] queuedIdRange(String upstream, Priority priority);
+
+    Map<String, Long> countRunningByUpstream();
+
+    Map<JobState, Long> countByStateInBatch(long batchId);
+}

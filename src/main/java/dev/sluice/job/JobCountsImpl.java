@@ -1,0 +1,184 @@
+package dev.sluice.job;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The statements of {@link JobCounts}. */
+class JobCountsImpl implements JobCounts {
+
+    private final JdbcClient jdbc;
+
+    JobCountsImpl(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Map<Priority, Long> countQueuedByPriority() {
+        // An index-only count over job_claim_idx: it holds exactly the queued rows.
+        Map<Priority, Long> counts = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) {
+            counts.put(p, 0L);
+        }
+        jdbc.sql("SELECT priority, count(*) AS n FROM job WHERE state = 'queued' GROUP BY priority")
+                .query(rs -> {
+                    counts.put(Priority.ofRank(rs.getShort("priority")), rs.getLong("n"));
+                });
+        return counts;
+    }
+
+    @Override
+    public Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority() {
+        // A full index-only count over job_claim_idx: callers cache it (WaitEstimator).
+        Map<String, Map<Priority, Long>> counts = new LinkedHashMap<>();
+        jdbc.sql("SELECT upstream, priority, count(*) AS n FROM job WHERE state = 'queued' GROUP BY upstream, priority")
+                .query(rs -> {
+                    counts.computeIfAbsent(rs.getString("upstream"), u -> new EnumMap<>(Priority.class))
+                            .put(Priority.ofRank(rs.getShort("priority")), rs.getLong("n"));
+                });
+        return counts;
+    }
+
+    @Override
+    public long countQueuedBefore(String upstream, Priority priority, long jobId, int cap) {
+        // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued'; reads at most `cap`
+        // entries before the job, so the cost is bounded however deep the queue is. Locks nothing.
+        return jdbc.sql("""
+                SELECT count(*) FROM (
+                    SELECT 1 FROM job
+                    WHERE state = 'queued' AND upstream = :upstream AND priority = :priority AND id < :id
+                    LIMIT :cap) before
+                """)
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
+                .param("id", jobId)
+                .param("cap", cap)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public long countQueuedFrom(String upstream, Priority priority, long jobId, int cap) {
+        // Index: job_claim_idx, at most `cap` entries from the job on. Locks nothing.
+        return jdbc.sql("""
+                SELECT count(*) FROM (
+                    SELECT 1 FROM job
+                    WHERE state = 'queued' AND upstream = :upstream AND priority = :priority AND id >= :id
+                    LIMIT :cap) from_here
+                """)
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
+                .param("id", jobId)
+                .param("cap", cap)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public long countInBatch(long batchId) {
+        // Index: job_batch_idx (batch_id, id), an index-only count of the batch's entries.
+        return jdbc.sql("SELECT count(*) FROM job WHERE batch_id = :batchId")
+                .param("batchId", batchId)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public long countQueuedHigher(String upstream, Priority priority, int cap) {
+        // Index: job_claim_idx, the entries before (upstream, priority); at most `cap` of them.
+        return jdbc.sql("""
+                SELECT count(*) FROM (
+                    SELECT 1 FROM job
+                    WHERE state = 'queued' AND upstream = :upstream AND priority < :priority
+                    LIMIT :cap) higher
+                """)
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
+                .param("cap", cap)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public long[] queuedIdRange(String upstream, Priority priority) {
+        // Two probes of job_claim_idx: its first and last entry for (upstream, priority).
+        return jdbc.sql("""
+                SELECT min(id), max(id) FROM job WHERE state = 'queued' AND upstream = :upstream AND priority = :priority
+                """)
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
+                .query((rs, n) -> rs.getObject(1) == null ? null : new long[] {rs.getLong(1), rs.getLong(2)})
+                .single();
+    }
+
+    @Override
+    public Map<String, Long> countRunningByUpstream() {
+        // Served by job_lease_idx's predicate (claimed or submitted rows only).
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.sql("""
+                SELECT upstream, count(*) AS n FROM job
+                WHERE state IN ('claimed', 'submitted') GROUP BY upstream ORDER BY upstream
+                """).query(rs -> {
+            counts.put(rs.getString("upstream"), rs.getLong("n"));
+        });
+        return counts;
+    }
+
+    @Override
+    public Map<JobState, Long> countByStateInBatch(long batchId) {
+        Map<JobState, Long> counts = new EnumMap<>(JobState.class);
+        for (JobState s : JobState.values()) {
+            counts.put(s, 0L);
+        }
+        jdbc.sql("SELECT state, count(*) AS n FROM job WHERE batch_id = :batchId GROUP BY state")
+                .param("batchId", batchId)
+                .query(rs -> {
+                    counts.put(JobState.fromWire(rs.getString("state")), rs.getLong("n"));
+                });
+        return counts;
+    }
+
+    @Override
+    public Map<String, long[]> countLeasesByOwner() {
+        // Served by job_lease_idx's predicate (claimed or submitted rows only).
+        Map<String, long[]> leases = new LinkedHashMap<>();
+        jdbc.sql("""
+                SELECT lease_owner, count(*) FILTER (WHERE state = 'claimed') AS claimed,
+                       count(*) FILTER (WHERE state = 'submitted') AS polled
+                FROM job WHERE state IN ('claimed', 'submitted') AND lease_owner IS NOT NULL
+                GROUP BY lease_owner
+                """).query(rs -> {
+            leases.put(rs.getString("lease_owner"), new long[] {rs.getLong("claimed"), rs.getLong("polled")});
+        });
+        return leases;
+    }
+
+    @Override
+    public List<DepthCount> countQueueDepths() {
+        // Served by the partial indexes: job_claim_idx (queued), job_lease_idx (claimed,
+        // submitted), job_submit_unknown_idx; never a scan of the finished jobs. The oldest
+        // queued job of a priority is its lowest id (ids are drawn in created order).
+        return jdbc.sql("""
+                SELECT upstream, 'queued' AS state, priority, count(*) AS n,
+                       (SELECT created_at FROM job o WHERE o.id = min(q.id)) AS oldest
+                FROM job q WHERE state = 'queued' GROUP BY upstream, priority
+                UNION ALL
+                SELECT upstream, state, NULL, count(*), NULL FROM job
+                WHERE state IN ('claimed', 'submitted') GROUP BY upstream, state
+                UNION ALL
+                SELECT upstream, state, NULL, count(*), NULL FROM job
+                WHERE state = 'submit_unknown' GROUP BY upstream, state
+                """)
+                .query((rs, i) -> new DepthCount(
+                        rs.getString("upstream"),
+                        rs.getString("state"),
+                        rs.getObject("priority", Integer.class),
+                        rs.getInt("n"),
+                        rs.getTimestamp("oldest") == null
+                                ? null
+                                : rs.getTimestamp("oldest").toInstant()))
+                .list();
+    }
+}

@@ -1,0 +1,31 @@
+package dev.sluice.job;
+
+import java.time.Instant;
+import java.util.List;
+
+/** What an upstream answered to a claimed job: sent, succeeded, failed; each fenced by lease owner and attempt. */
+public interface JobOutcomes {
+
+    /**
+     * Records that a request the upstream cannot recognise if sent again (no idempotency) is about
+     * to be sent, so that if this worker dies the job waits in submit_unknown instead of being
+     * re-sent. Fenced; false when fenced out.
+     */
+    boolean markSending(Fence fence, Instant now);
+
+    /** claimed -> submitted: the upstream queued it under {@code requestId}; poll it at {@code nextPollAt}. */
+    boolean markSubmitted(
+            Fence fence, String requestId, String session, Instant submittedAt, Instant nextPollAt, Instant now);
+
+    /** claimed or submitted -> succeeded, with the result (and the time it was sent, when known). */
+    boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now);
+
+    /**
+     * {@link #markSucceeded} for many jobs in one statement (and one history insert): each row
+     * fenced on its own. Returns the ids that moved; a fenced-out job is left out, and logged.
+     */
+    java.util.Set<Long> markSucceededAll(List<Success> outcomes);
+
+    /** claimed -> failed, for good, with the error. */
+    boolean markFailed(Fence fence, String error, Instant now);
+}

@@ -1,0 +1,169 @@
+package dev.sluice.job;
+
+import java.time.Instant;
+import java.util.List;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The statements of {@link JobOutcomes}. */
+class JobOutcomesImpl implements JobOutcomes {
+
+    private final JdbcClient jdbc;
+
+    JobOutcomesImpl(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public boolean markSending(Fence fence, Instant now) {
+        // Locks the one row by primary key; fenced like every write after the claim.
+        return JobSql.fenced(
+                fence,
+                "send start",
+                jdbc.sql("""
+                UPDATE job SET send_started_at = :now
+                WHERE id = :id AND state = 'claimed' AND lease_owner = :owner AND attempts = :attempt
+                """)
+                        .param("now", JobSql.ts(now))
+                        .param("id", fence.jobId())
+                        .param("owner", fence.leaseOwner())
+                        .param("attempt", fence.attempt())
+                        .update());
+    }
+
+    @Override
+    public java.util.Set<Long> markSucceededAll(List<Success> outcomes) {
+        int n = outcomes.size();
+        long[] ids = new long[n];
+        String[] owners = new String[n];
+        int[] attempts = new int[n];
+        String[] results = new String[n];
+        String[] submitted = new String[n];
+        String[] nows = new String[n];
+        for (int i = 0; i < n; i++) {
+            Success s = outcomes.get(i);
+            ids[i] = s.fence().jobId();
+            owners[i] = s.fence().leaseOwner();
+            attempts[i] = s.fence().attempt();
+            results[i] = s.resultJson();
+            submitted[i] = s.submittedAt() == null ? null : s.submittedAt().toString();
+            nows[i] = s.now().toString();
+        }
+        // Locks the listed rows by primary key, in id order; each fenced as in markSucceeded, and
+        // the callback trigger (V003__callbacks.sql) fires for each in this statement.
+        java.util.Set<Long> moved = new java.util.HashSet<>(jdbc.sql("""
+                WITH o AS (
+                    SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:owners AS text[]), CAST(:attempts AS int[]),
+                                         CAST(:results AS text[]), CAST(:submitted AS timestamptz[]),
+                                         CAST(:nows AS timestamptz[]))
+                             AS o(id, owner, attempt, result, submitted_at, now)
+                    ORDER BY id),
+                moved AS (
+                    UPDATE job j
+                    SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
+                        result = CAST(o.result AS jsonb), error = NULL, finished_at = o.now,
+                        submitted_at = coalesce(o.submitted_at, j.submitted_at), next_poll_at = NULL
+                    FROM o
+                    WHERE j.id = o.id AND j.state IN ('claimed', 'submitted') AND j.lease_owner = o.owner
+                      AND j.attempts = o.attempt
+                    RETURNING j.id, j.attempts, o.now),
+                history AS (
+                    INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
+                    SELECT id, now, 'queue', 'succeeded', attempts FROM moved)
+                SELECT id FROM moved
+                """)
+                .param("ids", ids)
+                .param("owners", owners)
+                .param("attempts", attempts)
+                .param("results", results)
+                .param("submitted", submitted)
+                .param("nows", nows)
+                .query(Long.class)
+                .list());
+        for (Success s : outcomes) {
+            if (!moved.contains(s.fence().jobId())) {
+                JobSql.fenced(s.fence(), "write to succeeded", 0);
+            }
+        }
+        return moved;
+    }
+
+    @Override
+    public boolean markSubmitted(
+            Fence fence, String requestId, String session, Instant submittedAt, Instant nextPollAt, Instant now) {
+        // Locks the one row by primary key; fenced by lease owner and attempt. claimed -> submitted.
+        // The upstream's first forecast is taken afresh from the polls of this request.
+        int moved = jdbc.sql("""
+                WITH moved AS (
+                    UPDATE job
+                    SET state = 'submitted', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
+                        upstream_request_id = :requestId, upstream_session = :session, submitted_at = :submittedAt,
+                        next_poll_at = :nextPollAt, poll_errors = 0, submit_estimate_at = NULL,
+                        submit_queue_position = NULL, submit_estimated_wait_s = NULL
+                    WHERE id = :id AND state = 'claimed' AND lease_owner = :owner AND attempts = :attempt
+                    RETURNING id, attempts)
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
+                SELECT id, :now, 'queue', 'submitted', attempts, 'upstream request id ' || :requestId FROM moved
+                """)
+                .param("requestId", requestId)
+                .param("session", session)
+                .param("submittedAt", JobSql.ts(submittedAt))
+                .param("nextPollAt", JobSql.ts(nextPollAt))
+                .param("id", fence.jobId())
+                .param("owner", fence.leaseOwner())
+                .param("attempt", fence.attempt())
+                .param("now", JobSql.ts(now))
+                .update();
+        return JobSql.fenced(fence, "write to submitted", moved);
+    }
+
+    @Override
+    public boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now) {
+        // Locks the one row by primary key; fenced by lease owner and attempt. claimed or
+        // submitted -> succeeded. The trigger of V003__callbacks.sql writes the job's callback
+        // outbox row in this same statement, when it has a callback_url.
+        int moved = jdbc.sql("""
+                WITH moved AS (
+                    UPDATE job
+                    SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
+                        result = CAST(:result AS jsonb), error = NULL, finished_at = :now, next_poll_at = NULL,
+                        submitted_at = coalesce(CAST(:submittedAt AS timestamptz), submitted_at)
+                    WHERE id = :id AND state IN ('claimed', 'submitted') AND lease_owner = :owner
+                      AND attempts = :attempt
+                    RETURNING id, attempts)
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
+                SELECT id, :now, 'queue', 'succeeded', attempts FROM moved
+                """)
+                .param("result", resultJson)
+                .param("submittedAt", JobSql.ts(submittedAt))
+                .param("id", fence.jobId())
+                .param("owner", fence.leaseOwner())
+                .param("attempt", fence.attempt())
+                .param("now", JobSql.ts(now))
+                .update();
+        return JobSql.fenced(fence, "write to succeeded", moved);
+    }
+
+    @Override
+    public boolean markFailed(Fence fence, String error, Instant now) {
+        // Locks the one row by primary key; fenced by lease owner and attempt. claimed or
+        // submitted -> failed. The callback trigger (V003__callbacks.sql) fires here too.
+        int moved = jdbc.sql("""
+                WITH moved AS (
+                    UPDATE job
+                    SET state = 'failed', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
+                        error = :error, finished_at = :now, next_poll_at = NULL
+                    WHERE id = :id AND state IN ('claimed', 'submitted') AND lease_owner = :owner
+                      AND attempts = :attempt
+                    RETURNING id, attempts)
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
+                SELECT id, :now, 'queue', 'failed', attempts, :error FROM moved
+                """)
+                .param("error", error)
+                .param("id", fence.jobId())
+                .param("owner", fence.leaseOwner())
+                .param("attempt", fence.attempt())
+                .param("now", JobSql.ts(now))
+                .update();
+        return JobSql.fenced(fence, "write to failed", moved);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.sluice.job;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** Reads of one job's last upstream snapshot, and of a batch's finished jobs. */
+public interface JobReads {
+
+    /**
+     * The newest snapshot the upstream gave for the job, if any, looking only at history observed
+     * from {@code since} on (history is partitioned by day: older partitions are not read).
+     */
+    Optional<LastSnapshot> lastUpstreamSnapshot(long jobId, Instant since);
+
+    /** One page of a batch's finished jobs (succeeded, failed, cancelled) after the cursor, by id. */
+    List<FinishedJob> findFinishedInBatch(long batchId, long afterId, int limit);
+}

@@ -1,0 +1,65 @@
+package dev.sluice.job;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** The statements of {@link JobReads}. */
+class JobReadsImpl implements JobReads {
+
+    private final JdbcClient jdbc;
+
+    JobReadsImpl(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public Optional<LastSnapshot> lastUpstreamSnapshot(long jobId, Instant since) {
+        // Index: job_status_history_job_idx (job_id, id) of the partitions from `since` on, read
+        // backwards to the newest upstream row.
+        return jdbc.sql("""
+                SELECT observed_at, http_status, status, queue_state, queue_state_reason, queue_position,
+                       queue_depth, estimated_wait_s, progress::text AS progress, retry_after_s
+                FROM job_status_history
+                WHERE job_id = :id AND source = 'upstream' AND http_status IN (200, 408)
+                  AND observed_at >= :since
+                ORDER BY id DESC LIMIT 1
+                """)
+                .param("id", jobId)
+                .param("since", JobSql.ts(since))
+                .query((rs, n) -> new LastSnapshot(
+                        rs.getObject("observed_at", OffsetDateTime.class).toInstant(),
+                        rs.getObject("http_status", Integer.class),
+                        rs.getString("status"),
+                        rs.getString("queue_state"),
+                        rs.getString("queue_state_reason"),
+                        rs.getObject("queue_position", Integer.class),
+                        rs.getObject("queue_depth", Integer.class),
+                        rs.getObject("estimated_wait_s", Double.class),
+                        rs.getString("progress"),
+                        rs.getObject("retry_after_s", Double.class)))
+                .optional();
+    }
+
+    @Override
+    public List<FinishedJob> findFinishedInBatch(long batchId, long afterId, int limit) {
+        // Index: job_batch_idx (batch_id, id), from the cursor on; finished rows only.
+        return jdbc.sql("""
+                SELECT id, custom_id, state, result::text AS result, error FROM job
+                WHERE batch_id = :batchId AND id > :after AND state IN ('succeeded', 'failed', 'cancelled')
+                ORDER BY id LIMIT :limit
+                """)
+                .param("batchId", batchId)
+                .param("after", afterId)
+                .param("limit", limit)
+                .query((rs, n) -> new FinishedJob(
+                        rs.getLong("id"),
+                        rs.getString("custom_id"),
+                        JobState.fromWire(rs.getString("state")),
+                        rs.getString("result"),
+                        rs.getString("error")))
+                .list();
+    }
+}
