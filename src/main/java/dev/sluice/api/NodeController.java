@@ -1,10 +1,10 @@
 package dev.sluice.api;
 
-import dev.sluice.dispatch.NodeIdentity;
 import dev.sluice.dispatch.UpstreamGate;
 import dev.sluice.dispatch.UpstreamGates;
 import dev.sluice.node.NodeProperties;
 import dev.sluice.node.NodeRepository;
+import dev.sluice.runtime.NodeIdentity;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.sluice.batch;
 
+import dev.sluice.intake.JobRequestParser;
 import dev.sluice.job.IdempotencyConflictException;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.JobCopyEncoder;
 import dev.sluice.job.JobRepository;
-import dev.sluice.job.JobRequestParser;
 import dev.sluice.job.JobsEnqueued;
 import dev.sluice.job.NewJob;
 import dev.sluice.job.RequestJson;

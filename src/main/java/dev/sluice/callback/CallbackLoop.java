@@ -1,7 +1,7 @@
 package dev.sluice.callback;
 
 import dev.sluice.dispatch.DispatchProperties;
-import dev.sluice.dispatch.LoopLifecycle;
+import dev.sluice.runtime.LoopLifecycle;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 
@@ -12,7 +12,12 @@ class CallbackLoop extends LoopLifecycle {
     private final CallbackSender sender;
 
     CallbackLoop(CallbackSender sender, DispatchProperties dispatch, CallbackProperties properties) {
-        super("sluice-callback-loop", sender::runOnce, properties.idleWait(), dispatch);
+        super(
+                "sluice-callback-loop",
+                sender::runOnce,
+                properties.idleWait(),
+                dispatch.enabled(),
+                dispatch.shutdownGrace());
         this.sender = sender;
     }
 

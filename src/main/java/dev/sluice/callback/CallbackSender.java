@@ -1,10 +1,10 @@
 package dev.sluice.callback;
 
-import dev.sluice.dispatch.Backoff;
-import dev.sluice.dispatch.NodeIdentity;
 import dev.sluice.job.Job;
 import dev.sluice.job.JobRepository;
 import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.runtime.Backoff;
+import dev.sluice.runtime.NodeIdentity;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;

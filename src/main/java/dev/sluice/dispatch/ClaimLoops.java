@@ -1,5 +1,6 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.runtime.BackgroundWork;
 import dev.sluice.runtime.FatalErrors;
 import dev.sluice.upstream.Upstreams;
 import java.time.Duration;

@@ -1,5 +1,7 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.runtime.Backoff;
+import dev.sluice.runtime.Worker;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;

@@ -1,6 +1,7 @@
 package dev.sluice.dispatch;
 
 import dev.sluice.job.JobsEnqueued;
+import dev.sluice.runtime.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

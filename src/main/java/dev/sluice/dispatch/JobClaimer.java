@@ -3,6 +3,7 @@ package dev.sluice.dispatch;
 import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.JobRepository;
 import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.runtime.NodeIdentity;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

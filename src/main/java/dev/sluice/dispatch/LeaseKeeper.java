@@ -3,6 +3,8 @@ package dev.sluice.dispatch;
 import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.JobState;
+import dev.sluice.runtime.NodeIdentity;
+import dev.sluice.runtime.Periodic;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;

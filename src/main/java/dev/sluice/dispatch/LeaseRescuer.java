@@ -1,6 +1,7 @@
 package dev.sluice.dispatch;
 
 import dev.sluice.job.JobRepository;
+import dev.sluice.runtime.NodeIdentity;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;

@@ -3,6 +3,7 @@ package dev.sluice.dispatch;
 import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.Success;
+import dev.sluice.runtime.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

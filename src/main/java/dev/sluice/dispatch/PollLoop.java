@@ -1,5 +1,6 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.runtime.LoopLifecycle;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
 
@@ -10,7 +11,7 @@ class PollLoop extends LoopLifecycle {
     private final UpstreamPoller poller;
 
     PollLoop(UpstreamPoller poller, DispatchProperties dispatch, PollProperties properties) {
-        super("sluice-poll-loop", poller::runOnce, properties.idleWait(), dispatch);
+        super("sluice-poll-loop", poller::runOnce, properties.idleWait(), dispatch.enabled(), dispatch.shutdownGrace());
         this.poller = poller;
     }
 

@@ -4,6 +4,7 @@ import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.PolledJob;
 import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.runtime.NodeIdentity;
 import dev.sluice.upstream.PollResult;
 import dev.sluice.upstream.UpstreamException;
 import dev.sluice.upstream.Upstreams;

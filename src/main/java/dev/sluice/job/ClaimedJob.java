@@ -1,6 +1,5 @@
 package dev.sluice.job;
 
-import dev.sluice.upstream.SubmitKey;
 import java.time.Instant;
 
 /**

@@ -1,6 +1,5 @@
 package dev.sluice.job;
 
-import dev.sluice.upstream.UpstreamSnapshot;
 import java.time.Instant;
 import java.util.List;
 

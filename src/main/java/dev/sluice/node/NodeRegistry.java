@@ -1,9 +1,9 @@
 package dev.sluice.node;
 
 import dev.sluice.dispatch.DispatchProperties;
-import dev.sluice.dispatch.Loop;
-import dev.sluice.dispatch.NodeIdentity;
 import dev.sluice.dispatch.UpstreamGates;
+import dev.sluice.runtime.Loop;
+import dev.sluice.runtime.NodeIdentity;
 import java.time.Clock;
 import java.time.Instant;
 import org.slf4j.Logger;

@@ -1,8 +1,8 @@
 package dev.sluice.reporting;
 
 import dev.sluice.batch.BatchRepository;
-import dev.sluice.dispatch.Periodic;
 import dev.sluice.job.JobRepository;
+import dev.sluice.runtime.Periodic;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;

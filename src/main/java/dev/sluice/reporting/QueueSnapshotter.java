@@ -1,11 +1,11 @@
 package dev.sluice.reporting;
 
 import dev.sluice.dispatch.DispatchProperties;
-import dev.sluice.dispatch.NodeIdentity;
 import dev.sluice.dispatch.UpstreamGate;
 import dev.sluice.dispatch.UpstreamGates;
 import dev.sluice.job.JobCounts;
 import dev.sluice.job.JobRepository;
+import dev.sluice.runtime.NodeIdentity;
 import dev.sluice.upstream.Upstreams;
 import java.sql.Timestamp;
 import java.time.Clock;

@@ -1,6 +1,7 @@
 package dev.sluice.upstream;
 
 import dev.sluice.job.ClaimedJob;
+import dev.sluice.job.SubmitKey;
 
 /** The {@code noop} protocol: every job completes at once, with its payload echoed as the result. */
 final class NoopUpstream implements Upstream {

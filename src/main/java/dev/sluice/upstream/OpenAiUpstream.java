@@ -2,6 +2,8 @@ package dev.sluice.upstream;
 
 import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.StorableJson;
+import dev.sluice.job.SubmitKey;
+import dev.sluice.job.UpstreamSnapshot;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Locale;

@@ -1,5 +1,6 @@
 package dev.sluice.upstream;
 
+import dev.sluice.job.UpstreamSnapshot;
 import java.time.Duration;
 
 /** What one poll of an accepted request found. */

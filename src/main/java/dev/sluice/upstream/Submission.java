@@ -1,5 +1,6 @@
 package dev.sluice.upstream;
 
+import dev.sluice.job.UpstreamSnapshot;
 import java.time.Duration;
 
 /** What an upstream answered to a submit that it did not refuse. */

@@ -1,6 +1,7 @@
 package dev.sluice.upstream;
 
 import dev.sluice.job.StorableJson;
+import dev.sluice.job.UpstreamSnapshot;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.Locale;

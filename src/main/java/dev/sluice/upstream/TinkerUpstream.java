@@ -1,6 +1,8 @@
 package dev.sluice.upstream;
 
 import dev.sluice.job.ClaimedJob;
+import dev.sluice.job.SubmitKey;
+import dev.sluice.job.UpstreamSnapshot;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;

@@ -1,6 +1,7 @@
 package dev.sluice.upstream;
 
 import dev.sluice.job.ClaimedJob;
+import dev.sluice.job.SubmitKey;
 
 /**
  * One upstream, speaking one protocol. {@link #submit} is called with no database transaction

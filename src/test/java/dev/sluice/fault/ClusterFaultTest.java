@@ -51,7 +51,7 @@ class ClusterFaultTest {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         int kills = 0;
         while (!allFinishedWithin(KILL_EVERY) && System.nanoTime() < deadline) {
-            int index = random.nextInt(INSTANCES);
+            int index = victim(random);
             Process victim = rig.instances().get(index);
             // What the victim holds as it dies: claims being sent and polls under its lease.
             rig.execute("""
@@ -85,6 +85,25 @@ class ClusterFaultTest {
         System.out.printf(
                 "kill -9 test: %d jobs, %d kills holding %d jobs, recovery %s, emulator %s%n",
                 JOBS, kills, held, recovery, stats);
+    }
+
+    /**
+     * The instance to kill: the one holding the most work in flight right now (claims being sent,
+     * polls under way), so that each kill hits work whatever the timing; a random one when none
+     * holds any. A poll holds its lease only while it runs, so a victim picked blindly often holds
+     * nothing at the instant it dies.
+     */
+    private int victim(Random random) throws Exception {
+        String busiest = rig.text("""
+                SELECT coalesce((SELECT n.pid FROM job j JOIN node n ON n.id = j.lease_owner
+                                 WHERE j.state IN ('claimed', 'submitted')
+                                 GROUP BY n.pid ORDER BY count(*) DESC LIMIT 1), 0)""");
+        for (int i = 0; i < INSTANCES; i++) {
+            if (Long.toString(rig.instances().get(i).pid()).equals(busiest)) {
+                return i;
+            }
+        }
+        return random.nextInt(INSTANCES);
     }
 
     @Test

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Fixtures;
 import dev.sluice.QuietSluiceTest;
-import dev.sluice.upstream.UpstreamSnapshot;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.Api;
 import dev.sluice.Fixtures;
 import dev.sluice.SluiceTest;
-import dev.sluice.dispatch.NodeIdentity;
+import dev.sluice.runtime.NodeIdentity;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;

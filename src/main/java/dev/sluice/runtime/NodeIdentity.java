@@ -1,4 +1,4 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

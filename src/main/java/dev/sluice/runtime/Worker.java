@@ -1,6 +1,5 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
-import dev.sluice.runtime.FatalErrors;
 import java.time.Duration;
 import org.springframework.context.SmartLifecycle;
 

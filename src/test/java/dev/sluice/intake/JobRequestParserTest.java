@@ -1,9 +1,10 @@
-package dev.sluice.job;
+package dev.sluice.intake;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.callback.CallbackProperties;
 import dev.sluice.callback.CallbackTargetsAccess;
+import dev.sluice.job.Violation;
 import dev.sluice.upstream.Protocol;
 import dev.sluice.upstream.UpstreamProperties;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
 /**
  * A background component whose thread can die: {@link LoopHealth} reports the instance DOWN while

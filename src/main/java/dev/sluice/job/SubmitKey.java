@@ -1,4 +1,4 @@
-package dev.sluice.upstream;
+package dev.sluice.job;
 
 /**
  * What makes a re-send the same request upstream: for Tinker, the sampling session and the

@@ -1,4 +1,4 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
 import java.util.LinkedHashMap;
 import java.util.List;

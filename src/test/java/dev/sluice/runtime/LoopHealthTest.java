@@ -1,4 +1,4 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -28,14 +28,15 @@ class LoopHealthTest {
     @TestConfiguration(proxyBeanMethods = false)
     static class DyingLoop {
         @Bean
-        LoopLifecycle dyingLoop(DispatchProperties dispatch) {
+        LoopLifecycle dyingLoop() {
             return new LoopLifecycle(
                     "test-dying-loop",
                     () -> {
                         throw new StackOverflowError("a pass recursed without end");
                     },
                     Duration.ofMillis(50),
-                    dispatch) {
+                    true,
+                    Duration.ofSeconds(1)) {
                 @Override
                 protected boolean finishStartedWork(Duration grace) {
                     return true;

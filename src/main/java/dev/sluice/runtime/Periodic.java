@@ -1,6 +1,5 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
-import dev.sluice.runtime.FatalErrors;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;

@@ -1,4 +1,4 @@
-package dev.sluice.job;
+package dev.sluice.intake;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;

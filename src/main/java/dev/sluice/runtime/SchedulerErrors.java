@@ -1,6 +1,5 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
-import dev.sluice.runtime.FatalErrors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.task.SimpleAsyncTaskSchedulerCustomizer;

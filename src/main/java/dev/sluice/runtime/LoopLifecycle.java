@@ -1,21 +1,24 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * A background component's {@link Loop} started and stopped with the application, wherever
- * {@code sluice.dispatch.enabled} is true. On stop it ends the loop, then gives the work the
- * component already started up to the shutdown grace to finish.
+ * A background component's {@link Loop} started and stopped with the application, where it is
+ * enabled (the dispatching components run only where {@code sluice.dispatch.enabled} is true). On
+ * stop it ends the loop, then gives the work the component already started up to the shutdown
+ * grace to finish.
  */
 public abstract class LoopLifecycle implements SmartLifecycle, BackgroundWork {
 
-    private final DispatchProperties dispatch;
+    private final boolean enabled;
+    private final Duration shutdownGrace;
     private final Loop loop;
 
-    protected LoopLifecycle(String name, IntSupplier pass, Duration idleWait, DispatchProperties dispatch) {
-        this.dispatch = dispatch;
+    protected LoopLifecycle(String name, IntSupplier pass, Duration idleWait, boolean enabled, Duration shutdownGrace) {
+        this.enabled = enabled;
+        this.shutdownGrace = shutdownGrace;
         this.loop = new Loop(name, pass, idleWait);
     }
 
@@ -24,16 +27,16 @@ public abstract class LoopLifecycle implements SmartLifecycle, BackgroundWork {
 
     @Override
     public void start() {
-        if (dispatch.enabled()) {
+        if (enabled) {
             loop.start();
         }
     }
 
     @Override
     public void stop() {
-        loop.stop(dispatch.shutdownGrace());
+        loop.stop(shutdownGrace);
         try {
-            finishStartedWork(dispatch.shutdownGrace());
+            finishStartedWork(shutdownGrace);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

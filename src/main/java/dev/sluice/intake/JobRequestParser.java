@@ -1,7 +1,11 @@
-package dev.sluice.job;
+package dev.sluice.intake;
 
 import dev.sluice.callback.CallbackProperties;
 import dev.sluice.callback.CallbackTargets;
+import dev.sluice.job.NewJob;
+import dev.sluice.job.Priority;
+import dev.sluice.job.StorableJson;
+import dev.sluice.job.Violation;
 import dev.sluice.upstream.EndpointPath;
 import dev.sluice.upstream.UpstreamProperties;
 import dev.sluice.upstream.Upstreams;

@@ -1,4 +1,4 @@
-package dev.sluice.upstream;
+package dev.sluice.job;
 
 import java.util.Set;
 

@@ -1,4 +1,4 @@
-package dev.sluice.dispatch;
+package dev.sluice.runtime;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
