@@ -35,7 +35,7 @@ public class JobDispatcher {
     private final ClaimSignals signals;
     private final Retries retries;
     private final LeaseKeeper leases;
-    private final OutcomeWriter outcomes;
+    private final SuccessWriter outcomes;
     private final SluiceMetrics metrics;
     private final Clock clock;
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
@@ -48,7 +48,7 @@ public class JobDispatcher {
             ClaimSignals signals,
             Retries retries,
             LeaseKeeper leases,
-            OutcomeWriter outcomes,
+            SuccessWriter outcomes,
             SluiceMetrics metrics,
             Clock clock) {
         this.jobs = jobs;

@@ -38,7 +38,7 @@ public class UpstreamPoller {
     private final PollProperties properties;
     private final NodeIdentity node;
     private final LeaseKeeper leases;
-    private final OutcomeWriter outcomes;
+    private final SuccessWriter outcomes;
     private final SluiceMetrics metrics;
     private final Clock clock;
     private final Semaphore slots;
@@ -52,7 +52,7 @@ public class UpstreamPoller {
             PollProperties properties,
             NodeIdentity node,
             LeaseKeeper leases,
-            OutcomeWriter outcomes,
+            SuccessWriter outcomes,
             SluiceMetrics metrics,
             Clock clock) {
         this.jobs = jobs;

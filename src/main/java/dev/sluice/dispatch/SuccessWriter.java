@@ -26,9 +26,9 @@ import org.springframework.stereotype.Component;
  * failure and its job keeps its lease, which expires and is rescued.
  */
 @Component
-public class OutcomeWriter extends Worker {
+public class SuccessWriter extends Worker {
 
-    private static final Logger log = LoggerFactory.getLogger(OutcomeWriter.class);
+    private static final Logger log = LoggerFactory.getLogger(SuccessWriter.class);
     /** Most outcomes in one statement. */
     static final int MAX_GROUP = 500;
 
@@ -37,9 +37,9 @@ public class OutcomeWriter extends Worker {
     private final JobRepository jobs;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
 
-    OutcomeWriter(JobRepository jobs) {
+    SuccessWriter(JobRepository jobs) {
         // Writes what was handed over, then ends.
-        super("sluice-outcome-writer", Duration.ofSeconds(10));
+        super("sluice-success-writer", Duration.ofSeconds(10));
         this.jobs = jobs;
     }
 

@@ -1,0 +1,74 @@
+package dev.sluice.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sluice.QuietSluiceTest;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outcome statements ({@link JobOutcomes}): each write after a claim is fenced by lease owner
+ * and attempt, alone or written together with others.
+ */
+@QuietSluiceTest
+class JobOutcomesTest extends JobSqlTest {
+
+    @Test
+    void writesAfterTheClaimAreFencedByOwnerAndAttempt() {
+        long id = insert(Priority.HIGH);
+        ClaimedJob claimed = claim(1).getFirst();
+
+        assertThat(jobs.markSucceeded(new Fence(id, "someone-else", 1), "{}", now, now))
+                .isFalse();
+        assertThat(jobs.markSucceeded(new Fence(id, OWNER, 2), "{}", now, now)).isFalse();
+        assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.CLAIMED);
+
+        assertThat(jobs.markSucceeded(claimed.fence(), "{\"ok\":true}", now, now.plusSeconds(1)))
+                .isTrue();
+        Job done = jobs.findById(id).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(done.leaseOwner()).isNull();
+        assertThat(done.finishedAt()).isEqualTo(now.plusSeconds(1));
+        // A second write with the same fence finds the job no longer claimed.
+        assertThat(jobs.markFailed(claimed.fence(), "late", now)).isFalse();
+        assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.SUCCEEDED);
+    }
+
+    @Test
+    void aWorkerCannotOverwriteACancelledJob() {
+        long id = insert(Priority.HIGH);
+        ClaimedJob claimed = claim(1).getFirst();
+
+        assertThat(jobs.cancel(id, now)).isTrue();
+        assertThat(jobs.markSucceeded(claimed.fence(), "{}", now, now)).isFalse();
+
+        assertThat(jobs.findById(id).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void successesWrittenTogetherAreEachFencedAndEachGetAHistoryRow() {
+        insert(Priority.HIGH);
+        insert(Priority.HIGH);
+        insert(Priority.HIGH);
+        List<ClaimedJob> claimed = claim(3);
+        Fence stale = new Fence(claimed.get(2).id(), OWNER, claimed.get(2).attempt() + 1);
+
+        Set<Long> moved = jobs.markSucceededAll(List.of(
+                new Success(claimed.get(0).fence(), "{\"a\":1}", now, now.plusSeconds(1)),
+                new Success(claimed.get(1).fence(), "{\"b\":2}", null, now.plusSeconds(2)),
+                new Success(stale, "{\"c\":3}", now, now.plusSeconds(3))));
+
+        assertThat(moved)
+                .containsExactlyInAnyOrder(claimed.get(0).id(), claimed.get(1).id());
+        Job first = jobs.findById(claimed.get(0).id()).orElseThrow();
+        assertThat(first.state()).isEqualTo(JobState.SUCCEEDED);
+        assertThat(first.finishedAt()).isEqualTo(now.plusSeconds(1));
+        assertThat(first.leaseOwner()).isNull();
+        assertThat(jobs.findById(stale.jobId()).orElseThrow().state()).isEqualTo(JobState.CLAIMED);
+        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history WHERE state = 'succeeded'")
+                        .query(Long.class)
+                        .single())
+                .isEqualTo(2);
+    }
+}
