@@ -1,7 +1,9 @@
 package dev.sluice.api;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.sluice.history.JobStatusHistory;
+import dev.sluice.job.QueueFields;
 import java.time.Instant;
 
 /** One status-history row as the API shows it. */
@@ -13,14 +15,7 @@ record HistoryView(
         int attempt,
         String detail,
         Integer httpStatus,
-        String status,
-        String queueState,
-        String queueStateReason,
-        Integer queuePosition,
-        Integer queueDepth,
-        Double estimatedWaitS,
-        @JsonRawValue String progress,
-        Double retryAfterS,
+        @JsonUnwrapped QueueFields queue,
         @JsonRawValue String headers,
         int repeats,
         Instant lastObservedAt) {
@@ -34,14 +29,7 @@ record HistoryView(
                 h.attempt(),
                 h.detail(),
                 h.httpStatus(),
-                h.status(),
-                h.queueState(),
-                h.queueStateReason(),
-                h.queuePosition(),
-                h.queueDepth(),
-                h.estimatedWaitS(),
-                h.progress(),
-                h.retryAfterS(),
+                h.queue(),
                 h.headers(),
                 h.repeats(),
                 h.lastObservedAt());

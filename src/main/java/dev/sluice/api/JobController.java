@@ -9,6 +9,7 @@ import dev.sluice.job.Job;
 import dev.sluice.job.JobNotFoundException;
 import dev.sluice.job.JobService;
 import dev.sluice.job.NewJob;
+import dev.sluice.job.QueueFields;
 import dev.sluice.job.Violation;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -110,7 +111,8 @@ class JobController {
         if (!"1".equals(backpressure) || job.state().isFinal()) {
             return ResponseEntity.ok(JobView.of(job));
         }
-        WaitEstimator.Wait wait = waits.estimate(job);
+        WaitEstimator.Wait estimate = waits.estimate(job);
+        QueueFields wait = estimate.queue();
         ResponseEntity.BodyBuilder answer = ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT)
                 .header(HttpHeaders.CACHE_CONTROL, "no-store")
                 .header(HttpHeaders.RETRY_AFTER, Long.toString((long) Math.ceil(wait.retryAfterS())));
@@ -126,7 +128,7 @@ class JobController {
         if (wait.status() != null) {
             answer.header("X-Queue-Status", wait.status());
         }
-        return answer.body(WaitView.of(job, wait));
+        return answer.body(WaitView.of(job, estimate));
     }
 
     /** The job's completion callbacks, each with every delivery attempt. */

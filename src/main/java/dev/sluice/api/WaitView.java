@@ -1,9 +1,10 @@
 package dev.sluice.api;
 
-import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.sluice.dispatch.WaitEstimator;
 import dev.sluice.job.Job;
 import dev.sluice.job.LastSnapshot;
+import dev.sluice.job.QueueFields;
 import java.time.Instant;
 
 /**
@@ -13,14 +14,7 @@ import java.time.Instant;
 record WaitView(
         String requestId,
         String type,
-        String status,
-        String queueState,
-        String queueStateReason,
-        Integer queuePosition,
-        Integer queueDepth,
-        Double estimatedWaitS,
-        @JsonRawValue String progress,
-        double retryAfterS,
+        @JsonUnwrapped QueueFields queue,
         String state,
         String upstreamRequestId,
         Upstream upstream) {
@@ -28,29 +22,10 @@ record WaitView(
     record Upstream(
             Instant observedAt,
             Integer httpStatus,
-            String status,
-            String queueState,
-            String queueStateReason,
-            Integer queuePosition,
-            Integer queueDepth,
-            Double estimatedWaitS,
-            @JsonRawValue String progress,
-            Double retryAfterS) {
+            @JsonUnwrapped QueueFields queue) {
 
         static Upstream of(LastSnapshot s) {
-            return s == null
-                    ? null
-                    : new Upstream(
-                            s.observedAt(),
-                            s.httpStatus(),
-                            s.status(),
-                            s.queueState(),
-                            s.queueStateReason(),
-                            s.queuePosition(),
-                            s.queueDepth(),
-                            s.estimatedWaitS(),
-                            s.progressJson(),
-                            s.retryAfterS());
+            return s == null ? null : new Upstream(s.observedAt(), s.httpStatus(), s.queue());
         }
     }
 
@@ -58,14 +33,7 @@ record WaitView(
         return new WaitView(
                 Long.toString(job.id()),
                 "try_again",
-                w.status(),
-                w.queueState(),
-                w.queueStateReason(),
-                w.queuePosition(),
-                w.queueDepth(),
-                w.estimatedWaitS(),
-                w.progressJson(),
-                w.retryAfterS(),
+                w.queue(),
                 job.state().wireName(),
                 job.upstreamRequestId(),
                 Upstream.of(w.upstream()));

@@ -4,6 +4,7 @@ import dev.sluice.job.Job;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.LastSnapshot;
 import dev.sluice.job.Priority;
+import dev.sluice.job.QueueFields;
 import dev.sluice.upstream.Upstreams;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,17 +28,11 @@ import org.springframework.stereotype.Component;
 @Component
 public class WaitEstimator {
 
-    /** The answer's fields; nulls are left out of the headers. */
-    public record Wait(
-            String status,
-            String queueState,
-            String queueStateReason,
-            Integer queuePosition,
-            Integer queueDepth,
-            Double estimatedWaitS,
-            String progressJson,
-            double retryAfterS,
-            LastSnapshot upstream) {}
+    /**
+     * Where the job waits, as the queue fields of Sluice's own 408 (nulls are left out of the
+     * headers; {@code retryAfterS} is always set), and the upstream's last answer, if any.
+     */
+    public record Wait(QueueFields queue, LastSnapshot upstream) {}
 
     /**
      * Per-priority queue counts are refreshed at most this often per instance, in the background.
@@ -82,10 +77,20 @@ public class WaitEstimator {
                         .orElse(null);
         return switch (job.state()) {
             case QUEUED -> waitingHere(job, now, last);
-            case CLAIMED -> new Wait("claimed", "sending", null, 0, null, 0.0, null, 1, last);
+            case CLAIMED -> new Wait(new QueueFields("claimed", "sending", null, 0, null, 0.0, null, 1.0), last);
             case SUBMITTED -> waitingUpstream(now, last);
             case SUBMIT_UNKNOWN ->
-                new Wait("submit_unknown", "needs_operator", "may_have_been_served", null, null, null, null, 30, last);
+                new Wait(
+                        new QueueFields(
+                                "submit_unknown",
+                                "needs_operator",
+                                "may_have_been_served",
+                                null,
+                                null,
+                                null,
+                                null,
+                                30.0),
+                        last);
             case SUCCEEDED, FAILED, CANCELLED -> throw new IllegalArgumentException("job " + job.id() + " is finished");
         };
     }
@@ -133,36 +138,39 @@ public class WaitEstimator {
         eta = eta == null ? null : round(eta);
         int d = (int) Math.min(depth, Integer.MAX_VALUE);
         return new Wait(
-                "queued",
-                "waiting",
-                reason,
-                (int) Math.min(ahead, Integer.MAX_VALUE),
-                d,
-                eta,
-                null,
-                retryAfter(eta, d),
+                new QueueFields(
+                        "queued",
+                        "waiting",
+                        reason,
+                        (int) Math.min(ahead, Integer.MAX_VALUE),
+                        d,
+                        eta,
+                        null,
+                        retryAfter(eta, d)),
                 last);
     }
 
     private static Wait waitingUpstream(Instant now, LastSnapshot last) {
         if (last == null) {
-            return new Wait("submitted", "submitted", null, null, null, null, null, 1, null);
+            return new Wait(new QueueFields("submitted", "submitted", null, null, null, null, null, 1.0), null);
         }
-        Double eta = last.estimatedWaitS();
+        QueueFields q = last.queue();
+        Double eta = q.estimatedWaitS();
         if (eta != null) {
             double elapsed = Duration.between(last.observedAt(), now).toMillis() / 1000.0;
             eta = round(Math.max(0, eta - elapsed));
         }
-        double retryAfter = last.retryAfterS() != null ? last.retryAfterS() : retryAfter(eta, last.queueDepth());
+        double retryAfter = q.retryAfterS() != null ? q.retryAfterS() : retryAfter(eta, q.queueDepth());
         return new Wait(
-                last.status() == null ? "submitted" : last.status(),
-                last.queueState(),
-                last.queueStateReason(),
-                last.queuePosition(),
-                last.queueDepth(),
-                eta,
-                last.progressJson(),
-                retryAfter,
+                new QueueFields(
+                        q.status() == null ? "submitted" : q.status(),
+                        q.queueState(),
+                        q.queueStateReason(),
+                        q.queuePosition(),
+                        q.queueDepth(),
+                        eta,
+                        q.progressJson(),
+                        retryAfter),
                 last);
     }
 

@@ -1,5 +1,6 @@
 package dev.sluice.history;
 
+import dev.sluice.job.QueueFields;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
@@ -80,36 +81,10 @@ public class JobStatusHistory {
         return httpStatus;
     }
 
-    public String status() {
-        return status;
-    }
-
-    public String queueState() {
-        return queueState;
-    }
-
-    public String queueStateReason() {
-        return queueStateReason;
-    }
-
-    public Integer queuePosition() {
-        return queuePosition;
-    }
-
-    public Integer queueDepth() {
-        return queueDepth;
-    }
-
-    public Double estimatedWaitS() {
-        return estimatedWaitS;
-    }
-
-    public String progress() {
-        return progress;
-    }
-
-    public Double retryAfterS() {
-        return retryAfterS;
+    /** Where the request waited, as the upstream said (all null on a row of our own). */
+    public QueueFields queue() {
+        return new QueueFields(
+                status, queueState, queueStateReason, queuePosition, queueDepth, estimatedWaitS, progress, retryAfterS);
     }
 
     /** How many times this row's change happened in a row (deferrals are counted here, not repeated). */

@@ -21,13 +21,13 @@ public interface JobPolls {
     List<PolledJob> claimDuePolls(String owner, Instant now, Instant leaseUntil, Instant ownersDeadBefore, int limit);
 
     /** A pending answer: appends the snapshot (source upstream) and sets the next poll. */
-    boolean recordPoll(Fence fence, UpstreamSnapshot snapshot, Instant nextPollAt, Instant now);
+    boolean recordPoll(Fence fence, UpstreamObservation snapshot, Instant nextPollAt, Instant now);
 
     /**
      * Appends what an upstream's answer said (e.g. its rate-limit headers) to the job's history,
      * source upstream, without changing the job.
      */
-    void recordObservation(long jobId, int attempt, UpstreamSnapshot observed, Instant now);
+    void recordObservation(long jobId, int attempt, UpstreamObservation observed, Instant now);
 
     /** A failed poll (429, 5xx, timeout): appends it to the history and sets the next poll. */
     boolean recordPollError(Fence fence, Integer httpStatus, String error, Instant nextPollAt, Instant now);

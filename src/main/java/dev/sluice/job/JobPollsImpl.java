@@ -53,7 +53,7 @@ class JobPollsImpl implements JobPolls {
     }
 
     @Override
-    public boolean recordPoll(Fence fence, UpstreamSnapshot s, Instant nextPollAt, Instant now) {
+    public boolean recordPoll(Fence fence, UpstreamObservation s, Instant nextPollAt, Instant now) {
         // Locks the one row by primary key; fenced by the poll lease. Nullable parameters are cast:
         // in a SELECT list PostgreSQL cannot infer their types.
         int written = jdbc.sql("""
@@ -90,21 +90,21 @@ class JobPollsImpl implements JobPolls {
                 .param("owner", fence.leaseOwner())
                 .param("attempt", fence.attempt())
                 .param("httpStatus", s.httpStatus())
-                .param("status", s.status())
-                .param("queueState", s.queueState())
-                .param("queueStateReason", s.queueStateReason())
-                .param("queuePosition", s.queuePosition())
-                .param("queueDepth", s.queueDepth())
-                .param("estimatedWaitS", s.estimatedWaitS())
-                .param("progress", s.progressJson())
-                .param("retryAfterS", s.retryAfterS())
+                .param("status", s.queue().status())
+                .param("queueState", s.queue().queueState())
+                .param("queueStateReason", s.queue().queueStateReason())
+                .param("queuePosition", s.queue().queuePosition())
+                .param("queueDepth", s.queue().queueDepth())
+                .param("estimatedWaitS", s.queue().estimatedWaitS())
+                .param("progress", s.queue().progressJson())
+                .param("retryAfterS", s.queue().retryAfterS())
                 .param("headers", s.headersJson())
                 .update();
         return JobSql.fenced(fence, "poll snapshot", written);
     }
 
     @Override
-    public void recordObservation(long jobId, int attempt, UpstreamSnapshot s, Instant now) {
+    public void recordObservation(long jobId, int attempt, UpstreamObservation s, Instant now) {
         jdbc.sql("""
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, http_status, status,
                     queue_state, queue_position, queue_depth, estimated_wait_s, retry_after_s, headers)
@@ -115,12 +115,12 @@ class JobPollsImpl implements JobPolls {
                 .param("now", JobSql.ts(now))
                 .param("attempt", attempt)
                 .param("httpStatus", s.httpStatus())
-                .param("status", s.status(), java.sql.Types.VARCHAR)
-                .param("queueState", s.queueState(), java.sql.Types.VARCHAR)
-                .param("queuePosition", s.queuePosition(), java.sql.Types.INTEGER)
-                .param("queueDepth", s.queueDepth(), java.sql.Types.INTEGER)
-                .param("estimatedWaitS", s.estimatedWaitS(), java.sql.Types.DOUBLE)
-                .param("retryAfterS", s.retryAfterS(), java.sql.Types.DOUBLE)
+                .param("status", s.queue().status(), java.sql.Types.VARCHAR)
+                .param("queueState", s.queue().queueState(), java.sql.Types.VARCHAR)
+                .param("queuePosition", s.queue().queuePosition(), java.sql.Types.INTEGER)
+                .param("queueDepth", s.queue().queueDepth(), java.sql.Types.INTEGER)
+                .param("estimatedWaitS", s.queue().estimatedWaitS(), java.sql.Types.DOUBLE)
+                .param("retryAfterS", s.queue().retryAfterS(), java.sql.Types.DOUBLE)
                 .param("headers", s.headersJson())
                 .param("id", jobId)
                 .update();

@@ -32,14 +32,15 @@ class JobReadsImpl implements JobReads {
                 .query((rs, n) -> new LastSnapshot(
                         rs.getObject("observed_at", OffsetDateTime.class).toInstant(),
                         rs.getObject("http_status", Integer.class),
-                        rs.getString("status"),
-                        rs.getString("queue_state"),
-                        rs.getString("queue_state_reason"),
-                        rs.getObject("queue_position", Integer.class),
-                        rs.getObject("queue_depth", Integer.class),
-                        rs.getObject("estimated_wait_s", Double.class),
-                        rs.getString("progress"),
-                        rs.getObject("retry_after_s", Double.class)))
+                        new QueueFields(
+                                rs.getString("status"),
+                                rs.getString("queue_state"),
+                                rs.getString("queue_state_reason"),
+                                rs.getObject("queue_position", Integer.class),
+                                rs.getObject("queue_depth", Integer.class),
+                                rs.getObject("estimated_wait_s", Double.class),
+                                rs.getString("progress"),
+                                rs.getObject("retry_after_s", Double.class))))
                 .optional();
     }
 

@@ -1,9 +1,10 @@
 package dev.sluice.upstream;
 
 import dev.sluice.job.ClaimedJob;
+import dev.sluice.job.QueueFields;
 import dev.sluice.job.StorableJson;
 import dev.sluice.job.SubmitKey;
-import dev.sluice.job.UpstreamSnapshot;
+import dev.sluice.job.UpstreamObservation;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.Locale;
@@ -63,7 +64,7 @@ final class OpenAiUpstream implements Upstream {
         UpstreamHttp.Answer r = http.send(b.build(), path);
         int status = r.status();
         RateLimitHeaders limits = RateLimitHeaders.of(r.headers());
-        UpstreamSnapshot observed = observed(status, r);
+        UpstreamObservation observed = observed(status, r);
         if (status >= 200 && status < 300) {
             return new Submission.Completed(
                     http.result(status, r.body()),
@@ -82,7 +83,7 @@ final class OpenAiUpstream implements Upstream {
     }
 
     /** The answer's rate-limit headers as a history row (no queue fields: these APIs have none). */
-    private UpstreamSnapshot observed(int status, UpstreamHttp.Answer r) {
+    private UpstreamObservation observed(int status, UpstreamHttp.Answer r) {
         ObjectNode headers = json.createObjectNode();
         r.headers().map().forEach((header, values) -> {
             String lower = header.toLowerCase(Locale.ROOT);
@@ -93,7 +94,7 @@ final class OpenAiUpstream implements Upstream {
         if (headers.isEmpty()) {
             return null;
         }
-        return new UpstreamSnapshot(status, null, null, null, null, null, null, null, null, headers.toString());
+        return new UpstreamObservation(status, QueueFields.NONE, headers.toString());
     }
 
     /** No idempotency: a request whose answer was lost may have been served. */

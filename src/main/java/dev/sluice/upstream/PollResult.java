@@ -1,13 +1,13 @@
 package dev.sluice.upstream;
 
-import dev.sluice.job.UpstreamSnapshot;
+import dev.sluice.job.UpstreamObservation;
 import java.time.Duration;
 
 /** What one poll of an accepted request found. */
 public sealed interface PollResult {
 
     /** Still pending upstream: record the snapshot, poll again after {@code pollAfter}. */
-    record Pending(UpstreamSnapshot snapshot, Duration pollAfter) implements PollResult {}
+    record Pending(UpstreamObservation snapshot, Duration pollAfter) implements PollResult {}
 
     /** Done, with the result. */
     record Completed(String resultJson) implements PollResult {}

@@ -1,6 +1,6 @@
 package dev.sluice.upstream;
 
-import dev.sluice.job.UpstreamSnapshot;
+import dev.sluice.job.UpstreamObservation;
 import java.time.Duration;
 
 /** What an upstream answered to a submit that it did not refuse. */
@@ -13,7 +13,7 @@ public sealed interface Submission {
      * that budget ran out; {@code moreThatFit}, when not null, how many more jobs like this one
      * the budget still covers.
      */
-    record Completed(String resultJson, UpstreamSnapshot observed, Duration pauseFor, Integer moreThatFit)
+    record Completed(String resultJson, UpstreamObservation observed, Duration pauseFor, Integer moreThatFit)
             implements Submission {
         public Completed(String resultJson) {
             this(resultJson, null, null, null);

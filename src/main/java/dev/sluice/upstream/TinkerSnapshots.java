@@ -1,7 +1,8 @@
 package dev.sluice.upstream;
 
+import dev.sluice.job.QueueFields;
 import dev.sluice.job.StorableJson;
-import dev.sluice.job.UpstreamSnapshot;
+import dev.sluice.job.UpstreamObservation;
 import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.util.Locale;
@@ -23,7 +24,7 @@ final class TinkerSnapshots {
 
     private TinkerSnapshots() {}
 
-    static UpstreamSnapshot of(int httpStatus, JsonNode body, HttpHeaders headers, ObjectMapper json) {
+    static UpstreamObservation of(int httpStatus, JsonNode body, HttpHeaders headers, ObjectMapper json) {
         ObjectNode queueHeaders = json.createObjectNode();
         headers.map().forEach((name, values) -> {
             String lower = name.toLowerCase(Locale.ROOT);
@@ -33,8 +34,7 @@ final class TinkerSnapshots {
             }
         });
         JsonNode progress = body.get("progress");
-        return new UpstreamSnapshot(
-                httpStatus,
+        QueueFields queue = new QueueFields(
                 text(body, "status", headers.firstValue("X-Queue-Status").orElse(null)),
                 text(body, "queue_state", null),
                 text(body, "queue_state_reason", null),
@@ -48,14 +48,17 @@ final class TinkerSnapshots {
                         "estimated_wait_s",
                         headers.firstValue("X-Queue-ETA-S").orElse(null)),
                 progress(progress),
-                number(body, "retry_after_s", null),
-                queueHeaders.isEmpty() ? null : queueHeaders.toString());
+                number(body, "retry_after_s", null));
+        return new UpstreamObservation(httpStatus, queue, queueHeaders.isEmpty() ? null : queueHeaders.toString());
     }
 
     /** When to poll again: Retry-After, else the body's retry_after_s, never sooner than the floor. */
-    static Duration pollAfter(UpstreamSnapshot s, HttpHeaders headers, Duration floor) {
+    static Duration pollAfter(UpstreamObservation s, HttpHeaders headers, Duration floor) {
         Duration after = retryAfterHeader(headers)
-                .orElse(s.retryAfterS() == null ? floor : Duration.ofMillis((long) (s.retryAfterS() * 1000)));
+                .orElse(
+                        s.queue().retryAfterS() == null
+                                ? floor
+                                : Duration.ofMillis((long) (s.queue().retryAfterS() * 1000)));
         return after.compareTo(floor) < 0 ? floor : after.compareTo(MAX_POLL_AFTER) > 0 ? MAX_POLL_AFTER : after;
     }
 

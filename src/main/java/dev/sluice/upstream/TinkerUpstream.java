@@ -2,7 +2,7 @@ package dev.sluice.upstream;
 
 import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.SubmitKey;
-import dev.sluice.job.UpstreamSnapshot;
+import dev.sluice.job.UpstreamObservation;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
@@ -127,7 +127,7 @@ final class TinkerUpstream implements Upstream {
         int status = r.status();
         if (status == 408
                 || status == 200 && "try_again".equals(body.path("type").asString(null))) {
-            UpstreamSnapshot s = TinkerSnapshots.of(status, body, r.headers(), json);
+            UpstreamObservation s = TinkerSnapshots.of(status, body, r.headers(), json);
             return new PollResult.Pending(s, TinkerSnapshots.pollAfter(s, r.headers(), MIN_POLL_INTERVAL));
         }
         if (status == 200 && body.has("error")) {

@@ -1,6 +1,6 @@
 package dev.sluice.upstream;
 
-import dev.sluice.job.UpstreamSnapshot;
+import dev.sluice.job.UpstreamObservation;
 import java.time.Duration;
 
 /**
@@ -41,13 +41,13 @@ public abstract sealed class UpstreamException extends Exception {
      */
     public static final class RateLimited extends UpstreamException {
         private final Duration retryAfter;
-        private final UpstreamSnapshot observed;
+        private final UpstreamObservation observed;
 
         public RateLimited(String message, Integer httpStatus, Duration retryAfter) {
             this(message, httpStatus, retryAfter, null);
         }
 
-        public RateLimited(String message, Integer httpStatus, Duration retryAfter, UpstreamSnapshot observed) {
+        public RateLimited(String message, Integer httpStatus, Duration retryAfter, UpstreamObservation observed) {
             super(message, httpStatus, null);
             this.retryAfter = bounded(retryAfter);
             this.observed = observed;
@@ -72,7 +72,7 @@ public abstract sealed class UpstreamException extends Exception {
         }
 
         /** The answer's rate-limit headers, for the history; may be null. */
-        public UpstreamSnapshot observed() {
+        public UpstreamObservation observed() {
             return observed;
         }
     }

@@ -49,8 +49,8 @@ class JobStateMachinePropertyTest {
         }
         // Fences handed out, never forgotten: a crashed worker may come back with any of them.
         List<Fence> fences = new ArrayList<>();
-        UpstreamSnapshot snapshot =
-                new UpstreamSnapshot(408, "queued", "active", null, 3, 9, 1.5, null, 1.0, "{\"retry-after\":\"1\"}");
+        UpstreamObservation snapshot = new UpstreamObservation(
+                408, new QueueFields("queued", "active", null, 3, 9, 1.5, null, 1.0), "{\"retry-after\":\"1\"}");
         for (int step = 0; step < 1500; step++) {
             t = t.plusMillis(random.nextInt(3000));
             Fence fence = fences.isEmpty() ? null : fences.get(random.nextInt(fences.size()));
