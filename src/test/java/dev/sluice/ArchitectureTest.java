@@ -1,11 +1,16 @@
 package dev.sluice;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMethods;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -66,6 +71,56 @@ class ArchitectureTest {
                         "dev.sluice.node..",
                         "dev.sluice.reporting..")
                 .check(SLUICE);
+    }
+
+    @Test
+    void backgroundWorkRunsOnlyOnTheSharedLoops() {
+        noMethods()
+                .should()
+                .beAnnotatedWith(org.springframework.scheduling.annotation.Scheduled.class)
+                .because("background work is a Background component on runtime.Loop, started by runtime.Loops")
+                .check(SLUICE);
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.sluice.runtime..")
+                .should()
+                .implement(org.springframework.context.Lifecycle.class)
+                .because("runtime.Loops is the one start and shutdown path of background work")
+                .check(SLUICE);
+    }
+
+    /**
+     * A type is public only when a class of another package (main or test code) uses it or one of
+     * its nested types, or it is
+     * a fragment that a public interface of its package extends (the job repository's stages).
+     */
+    @Test
+    void aTypeIsPublicOnlyWhenAnotherPackageNeedsIt() {
+        JavaClasses withTests = new ClassFileImporter().importPackages("dev.sluice");
+        List<String> needlesslyPublic = SLUICE.stream()
+                .filter(c -> c.isTopLevelClass() && c.getModifiers().contains(JavaModifier.PUBLIC))
+                .filter(c -> !c.getName().equals(SluiceApplication.class.getName()))
+                .filter(c -> withTests.stream()
+                        .filter(t ->
+                                t.getName().equals(c.getName()) || t.getName().startsWith(c.getName() + "$"))
+                        .flatMap(t -> t.getDirectDependenciesToSelf().stream())
+                        .noneMatch(d -> !d.getOriginClass().getPackageName().equals(c.getPackageName())))
+                .filter(c -> !isFragmentOfAPublicInterface(c))
+                .map(JavaClass::getName)
+                .sorted()
+                .toList();
+        assertThat(needlesslyPublic)
+                .as("public, yet no other package uses them")
+                .isEmpty();
+    }
+
+    private static boolean isFragmentOfAPublicInterface(JavaClass type) {
+        return type.isInterface()
+                && SLUICE.stream()
+                        .anyMatch(c -> c.isInterface()
+                                && c.getModifiers().contains(JavaModifier.PUBLIC)
+                                && c.getPackageName().equals(type.getPackageName())
+                                && c.getRawInterfaces().contains(type));
     }
 
     @Test

@@ -10,7 +10,7 @@ import org.hibernate.annotations.Immutable;
 @Entity
 @Immutable
 @Table(name = "batch")
-public class Batch {
+class Batch {
 
     @Id
     private long id;

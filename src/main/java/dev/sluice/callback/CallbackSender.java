@@ -1,10 +1,15 @@
 package dev.sluice.callback;
 
+import dev.sluice.dispatch.DispatchProperties;
 import dev.sluice.job.Job;
 import dev.sluice.job.JobRepository;
 import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Backoff;
+import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -32,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
  * sent again with the same {@code X-Sluice-Delivery} id, by which a receiver can drop the repeat.
  */
 @Component
-public class CallbackSender {
+class CallbackSender implements Background {
 
     private static final Logger log = LoggerFactory.getLogger(CallbackSender.class);
 
@@ -46,6 +51,8 @@ public class CallbackSender {
     private final Backoff backoff;
     private final CallbackPoster poster;
     private final Semaphore slots;
+    private final DispatchProperties dispatch;
+    private final Loop loop = new Loop("sluice-callback-sender", this::runOnce);
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-callback-", 0).factory());
 
@@ -53,6 +60,7 @@ public class CallbackSender {
             CallbackRepository deliveries,
             JobRepository jobs,
             CallbackProperties properties,
+            DispatchProperties dispatch,
             NodeIdentity node,
             ObjectMapper json,
             SluiceMetrics metrics,
@@ -61,6 +69,7 @@ public class CallbackSender {
         this.deliveries = deliveries;
         this.jobs = jobs;
         this.properties = properties;
+        this.dispatch = dispatch;
         this.metrics = metrics;
         this.node = node;
         this.json = json;
@@ -70,11 +79,11 @@ public class CallbackSender {
         this.slots = new Semaphore(properties.maxConcurrent());
     }
 
-    /** Leases the due deliveries there is room for and starts them; returns how many. */
-    public int runOnce() {
+    /** Leases the due deliveries there is room for and starts them; says how many. */
+    public Pass runOnce() {
         int room = Math.min(properties.batchSize(), slots.availablePermits());
         if (room == 0 || !slots.tryAcquire(room)) {
-            return 0;
+            return Pass.idle(properties.idleWait());
         }
         List<CallbackRepository.Due> due;
         try {
@@ -100,7 +109,7 @@ public class CallbackSender {
                 }
             });
         }
-        return due.size();
+        return due.isEmpty() ? Pass.idle(properties.idleWait()) : Pass.busy(due.size());
     }
 
     void deliver(CallbackRepository.Due due) {
@@ -169,7 +178,25 @@ public class CallbackSender {
         return json.writeValueAsBytes(b);
     }
 
-    boolean shutdown(Duration grace) throws InterruptedException {
+    @Override
+    public Stage stage() {
+        return Stage.WORK;
+    }
+
+    /** Deliveries are sent where {@code sluice.dispatch.enabled} is true. */
+    @Override
+    public List<Loop> loops() {
+        return dispatch.enabled() ? List.of(loop) : List.of();
+    }
+
+    @Override
+    public Duration shutdownGrace() {
+        return dispatch.shutdownGrace();
+    }
+
+    /** Waits up to {@code grace} for the deliveries under way, then closes the HTTP client. */
+    @Override
+    public boolean finish(Duration grace) throws InterruptedException {
         senders.shutdown();
         boolean finished = senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
         try {

@@ -12,7 +12,7 @@ import javax.crypto.spec.SecretKeySpec;
  * "<t>.<raw body>")>}. A receiver recomputes v1 over the raw body it got and compares in constant
  * time, and rejects a t too far from its clock to stop replays.
  */
-public final class CallbackSigner {
+final class CallbackSigner {
 
     private CallbackSigner() {}
 

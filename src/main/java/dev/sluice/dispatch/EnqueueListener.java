@@ -1,11 +1,13 @@
 package dev.sluice.dispatch;
 
-import dev.sluice.runtime.Backoff;
-import dev.sluice.runtime.Worker;
+import dev.sluice.runtime.Background;
+import dev.sluice.runtime.Loop;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
+import java.util.List;
 import javax.sql.DataSource;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -15,74 +17,92 @@ import org.springframework.stereotype.Component;
 
 /**
  * Wakes this instance's idle claimers when any instance announces enqueued jobs
- * ({@link EnqueueNotifier}): one connection, held for this, LISTENs on the channel. If the
- * connection is lost it is opened again, and the claimers are woken once, since announcements made
- * in between were missed. Only on instances that dispatch.
+ * ({@link EnqueueNotifier}): one connection, held for this, LISTENs on the channel, and each pass
+ * waits up to half a second for announcements on it. If the connection is lost, the pass fails
+ * (the loop's error policy spaces the retries) and the next one opens it again and wakes every
+ * claimer once, since announcements made in between were missed. Only on instances that dispatch.
  */
 @Component
-class EnqueueListener extends Worker {
+class EnqueueListener implements Background {
 
     private static final Logger log = LoggerFactory.getLogger(EnqueueListener.class);
     private static final int WAIT_MILLIS = 500;
 
-    private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(10));
-
     private final DataSource dataSource;
     private final ClaimSignals signals;
     private final DispatchProperties dispatch;
+    private final Loop loop = new Loop("sluice-enqueue-listener", this::runOnce);
+    /** Only the loop's thread touches it (and {@link #finish} once the loop has ended). */
+    private Connection connection;
 
     EnqueueListener(DataSource dataSource, ClaimSignals signals, DispatchProperties dispatch) {
-        super("sluice-enqueue-listener", Duration.ofMillis(WAIT_MILLIS * 4L));
         this.dataSource = dataSource;
         this.signals = signals;
         this.dispatch = dispatch;
     }
 
-    @Override
-    protected boolean enabled() {
-        return dispatch.enabled();
+    /** Waits up to half a second for announcements and wakes their upstreams' claimers. */
+    Pass runOnce() {
+        try {
+            PGConnection pg = listening();
+            PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
+            if (notifications == null) {
+                return Pass.busy(0);
+            }
+            for (PGNotification n : notifications) {
+                signals.wake(n.getParameter());
+            }
+            return Pass.busy(notifications.length);
+        } catch (SQLException e) {
+            close();
+            throw new IllegalStateException("listening for enqueued jobs failed", e);
+        }
     }
 
-    @Override
-    protected void work() {
-        int failures = 0;
-        while (running()) {
-            try (Connection connection = dataSource.getConnection()) {
-                connection.setAutoCommit(true);
-                try (Statement s = connection.createStatement()) {
+    private PGConnection listening() throws SQLException {
+        if (connection == null || connection.isClosed()) {
+            close();
+            Connection c = dataSource.getConnection();
+            try {
+                c.setAutoCommit(true);
+                try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + EnqueueNotifier.CHANNEL);
                 }
-                PGConnection pg = connection.unwrap(PGConnection.class);
-                failures = 0;
-                signals.wakeAll();
-                while (running()) {
-                    PGNotification[] notifications = pg.getNotifications(WAIT_MILLIS);
-                    if (notifications != null) {
-                        for (PGNotification n : notifications) {
-                            signals.wake(n.getParameter());
-                        }
-                    }
-                }
             } catch (SQLException | RuntimeException e) {
-                if (!running()) {
-                    return;
-                }
-                Duration pause = BACKOFF.before(++failures);
-                log.warn("listening for enqueued jobs failed; trying again in {}", pause, e);
-                if (!sleep(pause)) {
-                    return;
-                }
+                c.close();
+                throw e;
             }
+            connection = c;
+            signals.wakeAll();
+        }
+        return connection.unwrap(PGConnection.class);
+    }
+
+    private void close() {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                log.debug("closing the LISTEN connection failed", e);
+            }
+            connection = null;
         }
     }
 
-    private static boolean sleep(Duration d) {
-        try {
-            Thread.sleep(d);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    @Override
+    public Stage stage() {
+        return Stage.WORK;
+    }
+
+    @Override
+    public List<Loop> loops() {
+        return dispatch.enabled() ? List.of(loop) : List.of();
+    }
+
+    /** Gives the held connection back to the pool. */
+    @Override
+    public boolean finish(java.time.Duration grace) {
+        close();
+        return true;
     }
 }

@@ -1,13 +1,16 @@
 package dev.sluice.dispatch;
 
 import dev.sluice.job.JobsEnqueued;
-import dev.sluice.runtime.Worker;
+import dev.sluice.runtime.Background;
+import dev.sluice.runtime.Loop;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
@@ -20,60 +23,61 @@ import org.springframework.stereotype.Component;
  * ({@code sluice.dispatch.idle-wait}). Jobs are announced after their transaction has committed,
  * so the instance that wakes finds them.
  *
- * <p>The request path only marks the upstream; one thread sends the notifications, so enqueues
- * that arrive while a NOTIFY is under way, or within 5 ms after it, share the next one. A NOTIFY
- * takes a cluster-wide lock as it commits: one per enqueue would serialize thousands of enqueues a
- * second on it.
+ * <p>The request path only marks the upstream and wakes this loop, which sends the notifications:
+ * enqueues that arrive while a NOTIFY is under way, or within 5 ms after it, share the next one. A
+ * NOTIFY takes a cluster-wide lock as it commits: one per enqueue would serialize thousands of
+ * enqueues a second on it.
  */
 @Component
-public class EnqueueNotifier extends Worker {
+class EnqueueNotifier implements Background {
 
     /** The channel {@link EnqueueListener} listens on. */
     public static final String CHANNEL = "sluice_enqueued";
 
     private static final Logger log = LoggerFactory.getLogger(EnqueueNotifier.class);
     private static final Duration SPACING = Duration.ofMillis(5);
+    /** The loop is woken at each enqueue; this only bounds a missed wake-up. */
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 
     private final JdbcClient jdbc;
+    private final Clock clock;
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
-    private final Semaphore marked = new Semaphore(0);
+    private final Loop loop = new Loop("sluice-enqueue-notifier", this::runOnce);
+    private volatile Instant lastSent = Instant.MIN;
 
-    EnqueueNotifier(JdbcClient jdbc) {
-        super("sluice-enqueue-notifier", Duration.ofSeconds(5));
+    EnqueueNotifier(JdbcClient jdbc, Clock clock) {
         this.jdbc = jdbc;
+        this.clock = clock;
     }
 
     @EventListener
     void onEnqueued(JobsEnqueued event) {
         pending.addAll(event.upstreams());
-        marked.release();
+        loop.wake();
     }
 
-    @Override
-    protected void work() {
-        while (running()) {
-            try {
-                if (!marked.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-                    continue;
-                }
-                marked.drainPermits();
-                List<String> upstreams = List.copyOf(pending);
-                pending.removeAll(upstreams);
-                send(upstreams);
-                // Enqueues of the next few milliseconds share the next NOTIFY: at most about 200 a
-                // second, whatever the enqueue rate, for a few ms more of a remote claimer's wait.
-                Thread.sleep(SPACING);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+    /**
+     * Announces the upstreams marked since the last NOTIFY, unless that was under 5 ms ago: then it
+     * waits out the rest, and the enqueues of those milliseconds share the next one (at most about
+     * 200 a second, whatever the enqueue rate, for a few ms more of a remote claimer's wait).
+     */
+    public Pass runOnce() {
+        Instant now = clock.instant();
+        Duration sinceLast = Duration.between(lastSent, now.isBefore(lastSent) ? lastSent : now);
+        if (sinceLast.compareTo(SPACING) < 0) {
+            return Pass.idle(SPACING.minus(sinceLast));
         }
+        List<String> upstreams = List.copyOf(pending);
+        if (upstreams.isEmpty()) {
+            return Pass.idle(IDLE_WAIT);
+        }
+        pending.removeAll(upstreams);
+        send(upstreams);
+        lastSent = now;
+        return Pass.after(upstreams.size(), SPACING);
     }
 
     private void send(List<String> upstreams) {
-        if (upstreams.isEmpty()) {
-            return;
-        }
         try {
             jdbc.sql("SELECT pg_notify('" + CHANNEL + "', u) FROM unnest(CAST(:upstreams AS text[])) u")
                     .param("upstreams", upstreams.toArray(String[]::new))
@@ -86,5 +90,15 @@ public class EnqueueNotifier extends Worker {
                     upstreams,
                     e);
         }
+    }
+
+    @Override
+    public Stage stage() {
+        return Stage.WORK;
+    }
+
+    @Override
+    public List<Loop> loops() {
+        return List.of(loop);
     }
 }

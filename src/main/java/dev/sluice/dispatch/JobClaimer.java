@@ -4,6 +4,7 @@ import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.JobRepository;
 import dev.sluice.metrics.SluiceMetrics;
 import dev.sluice.runtime.NodeIdentity;
+import dev.sluice.runtime.Pass;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +20,7 @@ import org.springframework.stereotype.Component;
  * claim statement alone: it has committed before any job is sent.
  */
 @Component
-public class JobClaimer {
-
-    /** One pass: how many jobs it claimed, and how long the loop should wait before the next. */
-    public record Pass(int claimed, Duration waitBeforeNext) {}
+class JobClaimer {
 
     private final SluiceMetrics metrics;
     private final JobRepository jobs;
@@ -54,28 +52,29 @@ public class JobClaimer {
         this.clock = clock;
     }
 
+    /** Claims what {@code upstream} may take now and hands it to the dispatcher; says when to look again. */
     public Pass runOnce(String upstream) {
         UpstreamGate gate = gates.get(upstream);
         Duration paused = gate.pausedFor();
         if (paused.isPositive()) {
             // The upstream asked us to wait (429, or its budget ran out): claim nothing meanwhile.
-            return new Pass(0, paused);
+            return Pass.idle(paused);
         }
         int slots = gate.takeSlots(properties.claimBatchSize());
         if (slots == 0) {
             // Full: the dispatcher wakes us when a job it sends finishes.
-            return new Pass(0, properties.idleWait());
+            return Pass.idle(properties.idleWait());
         }
         Instant now = clock.instant();
         // An idle upstream's permits would be spent on an empty claim; probe first (no locks).
         if (idle.contains(upstream) && !jobs.hasClaimable(upstream, now)) {
             gate.releaseSlots(slots);
-            return new Pass(0, properties.idleWait());
+            return Pass.idle(properties.idleWait());
         }
         int permits = gate.takeRequestPermits(slots);
         gate.releaseSlots(slots - permits);
         if (permits == 0) {
-            return new Pass(0, gate.untilNextRequestPermit());
+            return Pass.idle(gate.untilNextRequestPermit());
         }
         List<ClaimedJob> claimed;
         try {
@@ -89,11 +88,11 @@ public class JobClaimer {
         gate.releaseSlots(permits - claimed.size());
         if (claimed.isEmpty()) {
             idle.add(upstream);
-            return new Pass(0, properties.idleWait());
+            return Pass.idle(properties.idleWait());
         }
         idle.remove(upstream);
         rates.record(upstream, claimed.size(), now.getEpochSecond());
         claimed.forEach(dispatcher::dispatch);
-        return new Pass(claimed.size(), Duration.ZERO);
+        return Pass.busy(claimed.size());
     }
 }

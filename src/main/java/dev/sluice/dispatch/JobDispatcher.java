@@ -25,7 +25,7 @@ import org.springframework.stereotype.Component;
  * job claimed under a lease that expires, so the {@link LeaseRescuer} brings it back: nothing is lost.
  */
 @Component
-public class JobDispatcher {
+class JobDispatcher {
 
     private static final Logger log = LoggerFactory.getLogger(JobDispatcher.class);
 

@@ -1,12 +1,16 @@
 package dev.sluice.dispatch;
 
 import dev.sluice.job.JobRepository;
+import dev.sluice.runtime.Background;
+import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
@@ -14,10 +18,11 @@ import org.springframework.stereotype.Component;
  * database for most of a lease while sending; a live instance renews its leases through the
  * {@link LeaseKeeper}), and at once those of an instance whose heartbeat is older than
  * {@code sluice.nodes.dead-after}. Any instance may rescue any other's jobs; the fence on every outcome write
- * keeps a late worker from overwriting what happened since.
+ * keeps a late worker from overwriting what happened since. It looks every {@code
+ * sluice.dispatch.rescue-interval}, where {@code sluice.dispatch.enabled} is true.
  */
 @Component
-public class LeaseRescuer {
+class LeaseRescuer implements Background {
 
     private static final Logger log = LoggerFactory.getLogger(LeaseRescuer.class);
     private static final int BATCH = 1000;
@@ -26,19 +31,21 @@ public class LeaseRescuer {
     private final DispatchProperties properties;
     private final NodeIdentity node;
     private final Clock clock;
+    private final Loop loop;
 
     LeaseRescuer(JobRepository jobs, DispatchProperties properties, NodeIdentity node, Clock clock) {
         this.jobs = jobs;
         this.properties = properties;
         this.node = node;
         this.clock = clock;
+        this.loop = new Loop("sluice-lease-rescuer", this::runOnce).firstPassAfter(properties.rescueInterval());
     }
 
     /**
      * Rescues every expired claim, and every claim of an instance that stopped heartbeating, a
-     * thousand per statement; returns how many.
+     * thousand per statement; says how many.
      */
-    public int runOnce() {
+    public Pass runOnce() {
         int total = 0;
         int moved;
         do {
@@ -49,20 +56,16 @@ public class LeaseRescuer {
         if (total > 0) {
             log.warn("rescued {} job(s) whose claim lease expired or whose instance died", total);
         }
-        return total;
+        return Pass.after(total, properties.rescueInterval());
     }
 
-    @Scheduled(
-            fixedDelayString = "${sluice.dispatch.rescue-interval:10s}",
-            initialDelayString = "${sluice.dispatch.rescue-interval:10s}")
-    void scheduled() {
-        if (!properties.enabled()) {
-            return;
-        }
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("lease rescue failed; trying again next interval", e);
-        }
+    @Override
+    public Stage stage() {
+        return Stage.WORK;
+    }
+
+    @Override
+    public List<Loop> loops() {
+        return properties.enabled() ? List.of(loop) : List.of();
     }
 }

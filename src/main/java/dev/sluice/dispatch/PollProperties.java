@@ -21,7 +21,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.polling")
-public record PollProperties(
+record PollProperties(
         @DefaultValue("100") @Min(1) @Max(10_000) int batchSize,
         @DefaultValue("256") @Min(1) int maxConcurrent,
         @DefaultValue("1m") @NotNull Duration lease,

@@ -3,7 +3,10 @@ package dev.sluice.dispatch;
 import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.Success;
-import dev.sluice.runtime.Worker;
+import dev.sluice.runtime.Background;
+import dev.sluice.runtime.Loop;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,66 +14,67 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes successes in groups: a sender hands its outcome over and waits (a virtual thread, so
- * waiting is cheap) while one writer thread takes everything handed over since its last write and
- * writes it in one statement (each row still fenced on its own). Under load a write carries many
- * outcomes; alone, an outcome is written at once, with no timer to wait for. The sender learns
- * whether its row moved, as before; if the write fails, every sender of the group sees the
- * failure and its job keeps its lease, which expires and is rescued.
+ * Writes successes in groups: a sender hands its outcome over, wakes the writer loop and waits (a
+ * virtual thread, so waiting is cheap) while the loop takes everything handed over since its last
+ * write and writes it in one statement (each row still fenced on its own). Under load a write
+ * carries many outcomes; alone, an outcome is written at once, with no timer to wait for. The
+ * sender learns whether its row moved, as before; if the write fails, every sender of the group
+ * sees the failure and its job keeps its lease, which expires and is rescued. While the loop does
+ * not run (before start, after stop) a sender writes what is handed over itself.
  */
 @Component
-public class SuccessWriter extends Worker {
+class SuccessWriter implements Background {
 
     private static final Logger log = LoggerFactory.getLogger(SuccessWriter.class);
     /** Most outcomes in one statement. */
     static final int MAX_GROUP = 500;
+    /** The loop is woken at each hand-over; this only bounds a missed wake-up. */
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 
     private record Pending(Success outcome, CompletableFuture<Boolean> written) {}
 
     private final JobRepository jobs;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    private final Loop loop = new Loop("sluice-success-writer", this::runOnce);
 
     SuccessWriter(JobRepository jobs) {
-        // Writes what was handed over, then ends.
-        super("sluice-success-writer", Duration.ofSeconds(10));
         this.jobs = jobs;
     }
 
     /** Writes the success and waits for it; false when the job was fenced out. */
     public boolean succeeded(Fence fence, String resultJson, Instant submittedAt, Instant now) {
-        if (!running()) {
-            return jobs.markSucceeded(fence, resultJson, submittedAt, now);
-        }
         Pending p = new Pending(new Success(fence, resultJson, submittedAt, now), new CompletableFuture<>());
         queue.add(p);
+        // Checked after the hand-over: either the loop still runs (and writes it, or its finish
+        // does), or it has stopped and this sender writes it.
+        if (loop.isRunning()) {
+            loop.wake();
+        } else {
+            writeAllHandedOver();
+        }
         return p.written().join();
     }
 
-    @Override
-    protected void work() {
+    /** Writes up to {@link #MAX_GROUP} of the outcomes handed over, in one statement. */
+    public Pass runOnce() {
         List<Pending> group = new ArrayList<>(MAX_GROUP);
-        while (running() || !queue.isEmpty()) {
-            try {
-                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                queue.drainTo(group, MAX_GROUP - 1);
-                write(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                group.clear();
-            }
+        queue.drainTo(group, MAX_GROUP);
+        if (group.isEmpty()) {
+            return Pass.idle(IDLE_WAIT);
+        }
+        write(group);
+        return Pass.busy(group.size());
+    }
+
+    private void writeAllHandedOver() {
+        while (runOnce().done() > 0) {
+            // next group
         }
     }
 
@@ -108,7 +112,19 @@ public class SuccessWriter extends Worker {
 
     /** Starts before and stops after the loops whose senders hand outcomes over. */
     @Override
-    public int getPhase() {
-        return DEFAULT_PHASE - 500;
+    public Stage stage() {
+        return Stage.SERVICES;
+    }
+
+    @Override
+    public List<Loop> loops() {
+        return List.of(loop);
+    }
+
+    /** Writes what was handed over before the loop stopped. */
+    @Override
+    public boolean finish(Duration grace) {
+        writeAllHandedOver();
+        return true;
     }
 }

@@ -4,7 +4,11 @@ import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.PolledJob;
 import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.runtime.Background;
+import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
 import dev.sluice.upstream.PollResult;
 import dev.sluice.upstream.UpstreamException;
 import dev.sluice.upstream.Upstreams;
@@ -25,10 +29,11 @@ import org.springframework.stereotype.Component;
  * LOCKED, so instances share them), asks the upstream on virtual threads with no transaction open,
  * and writes each answer fenced by the poll lease: a snapshot row and the next poll time, the
  * result, or a retry. No poll state lives only in memory: a poller that dies leaves leases that
- * expire, and the next pass of any instance polls those jobs again.
+ * expire, and the next pass of any instance polls those jobs again. Runs where
+ * {@code sluice.dispatch.enabled} is true.
  */
 @Component
-public class UpstreamPoller {
+class UpstreamPoller implements Background {
 
     private static final Logger log = LoggerFactory.getLogger(UpstreamPoller.class);
 
@@ -42,6 +47,8 @@ public class UpstreamPoller {
     private final SluiceMetrics metrics;
     private final Clock clock;
     private final Semaphore slots;
+    private final DispatchProperties dispatch;
+    private final Loop loop = new Loop("sluice-poller", this::runOnce);
     private final ExecutorService pollers = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-poller-", 0).factory());
 
@@ -50,6 +57,7 @@ public class UpstreamPoller {
             Upstreams upstreams,
             Retries retries,
             PollProperties properties,
+            DispatchProperties dispatch,
             NodeIdentity node,
             LeaseKeeper leases,
             SuccessWriter outcomes,
@@ -59,6 +67,7 @@ public class UpstreamPoller {
         this.upstreams = upstreams;
         this.retries = retries;
         this.properties = properties;
+        this.dispatch = dispatch;
         this.node = node;
         this.leases = leases;
         this.outcomes = outcomes;
@@ -67,11 +76,11 @@ public class UpstreamPoller {
         this.slots = new Semaphore(properties.maxConcurrent());
     }
 
-    /** Leases the due polls there is room for and starts them; returns how many. */
-    public int runOnce() {
+    /** Leases the due polls there is room for and starts them; says how many. */
+    public Pass runOnce() {
         int room = Math.min(properties.batchSize(), slots.availablePermits());
         if (room == 0 || !slots.tryAcquire(room)) {
-            return 0;
+            return Pass.idle(properties.idleWait());
         }
         List<PolledJob> due;
         try {
@@ -98,7 +107,7 @@ public class UpstreamPoller {
                 }
             });
         }
-        return due.size();
+        return due.isEmpty() ? Pass.idle(properties.idleWait()) : Pass.busy(due.size());
     }
 
     void poll(PolledJob job) {
@@ -169,7 +178,24 @@ public class UpstreamPoller {
         return d.compareTo(properties.maxErrorBackoff()) > 0 ? properties.maxErrorBackoff() : d;
     }
 
-    boolean shutdown(Duration grace) throws InterruptedException {
+    @Override
+    public Stage stage() {
+        return Stage.WORK;
+    }
+
+    @Override
+    public List<Loop> loops() {
+        return dispatch.enabled() ? List.of(loop) : List.of();
+    }
+
+    @Override
+    public Duration shutdownGrace() {
+        return dispatch.shutdownGrace();
+    }
+
+    /** Waits up to {@code grace} for the polls under way. */
+    @Override
+    public boolean finish(Duration grace) throws InterruptedException {
         pollers.shutdown();
         return pollers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -27,7 +27,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.emulator")
-public record EmulatorProperties(
+record EmulatorProperties(
         @DefaultValue("4") @Min(1) int workers,
         @DefaultValue("1000") @Min(1) int tokensPerSecond,
         @DefaultValue("256") @Min(1) int maxInFlight,

@@ -14,6 +14,6 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.jobs")
-public record JobProperties(
+record JobProperties(
         @DefaultValue("5") @Min(1) @Max(JobRequestParser.MAX_ATTEMPTS)
         int defaultMaxAttempts) {}

@@ -2,19 +2,23 @@ package dev.sluice.node;
 
 import dev.sluice.dispatch.DispatchProperties;
 import dev.sluice.dispatch.UpstreamGates;
+import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
  * Registers this instance in {@code node}, heartbeats, counts the live instances and gives this one
- * its share of every upstream's limits. It starts before the claimers (its first heartbeat, and
- * so its share, is settled before any claim) and stops after them, deleting its row so the others
+ * its share of every upstream's limits. It starts before the claimers ({@link Stage#MEMBERSHIP}:
+ * its first heartbeat, and so its share, is settled before any claim) and stops after them, deleting its row so the others
  * take over its share at the next heartbeat. Only instances that send jobs register: an API-only
  * instance ({@code sluice.dispatch.enabled=false}) takes no share.
  *
@@ -24,7 +28,7 @@ import org.springframework.stereotype.Component;
  * {@code dead-after} (10 s) plus one heartbeat, during which the upstream sees less than the limit.
  */
 @Component
-public class NodeRegistry implements SmartLifecycle {
+class NodeRegistry implements Background {
 
     private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
 
@@ -53,17 +57,11 @@ public class NodeRegistry implements SmartLifecycle {
         this.properties = properties;
         this.dispatch = dispatch;
         this.clock = clock;
-        this.loop = new Loop(
-                "sluice-node-heartbeat",
-                () -> {
-                    runOnce();
-                    return 0;
-                },
-                properties.heartbeatInterval());
+        this.loop = new Loop("sluice-node-heartbeat", this::runOnce).firstPassOnStart();
     }
 
-    /** Renews this instance's row, recounts the live ones and applies the share; returns the count. */
-    public int runOnce() {
+    /** Renews this instance's row, recounts the live ones and applies the share; done is the count. */
+    public Pass runOnce() {
         Instant now = clock.instant();
         int count = nodes.heartbeat(
                 node.id(), node.host(), node.pid(), node.startedAt(), now, now.minus(properties.deadAfter()));
@@ -73,7 +71,7 @@ public class NodeRegistry implements SmartLifecycle {
         }
         live = count;
         gates.shareBetween(count);
-        return count;
+        return Pass.after(count, properties.heartbeatInterval());
     }
 
     /** Live instances at the last heartbeat, this one included. */
@@ -82,11 +80,13 @@ public class NodeRegistry implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
-        if (dispatch.enabled()) {
-            runOnce();
-            loop.start();
-        }
+    public Stage stage() {
+        return Stage.MEMBERSHIP;
+    }
+
+    @Override
+    public List<Loop> loops() {
+        return dispatch.enabled() ? List.of(loop) : List.of();
     }
 
     /**
@@ -95,22 +95,9 @@ public class NodeRegistry implements SmartLifecycle {
      * over its work and its share at once.
      */
     @Override
-    public void stop() {
-        if (loop.isRunning()) {
-            loop.stop(properties.heartbeatInterval());
-            handback.releaseAll(node.id());
-            nodes.remove(node.id());
-        }
-    }
-
-    @Override
-    public boolean isRunning() {
-        return loop.isRunning();
-    }
-
-    /** Before the claimers (default phase) start, after they stop. */
-    @Override
-    public int getPhase() {
-        return DEFAULT_PHASE - 1000;
+    public boolean finish(Duration grace) {
+        handback.releaseAll(node.id());
+        nodes.remove(node.id());
+        return true;
     }
 }

@@ -2,7 +2,10 @@ package dev.sluice.reporting;
 
 import dev.sluice.batch.BatchRepository;
 import dev.sluice.job.JobRepository;
-import dev.sluice.runtime.Periodic;
+import dev.sluice.runtime.Background;
+import dev.sluice.runtime.Loop;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -30,7 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * work (an advisory lock); the others skip it.
  */
 @Component
-public class PartitionMaintainer extends Periodic {
+class PartitionMaintainer implements Background {
 
     private static final Logger log = LoggerFactory.getLogger(PartitionMaintainer.class);
     private static final List<String> PARTITIONED = List.of("job_status_history", "queue_snapshot");
@@ -42,6 +45,7 @@ public class PartitionMaintainer extends Periodic {
     private final BatchRepository batches;
     private final ReportingProperties properties;
     private final Clock clock;
+    private final Loop loop;
 
     PartitionMaintainer(
             JdbcClient jdbc,
@@ -50,21 +54,29 @@ public class PartitionMaintainer extends Periodic {
             BatchRepository batches,
             ReportingProperties properties,
             Clock clock) {
-        // Before the node registry and the claimers: partitions exist before the first claim.
-        super("sluice-partition-upkeep", properties.maintenanceInterval(), DEFAULT_PHASE - 2000);
         this.jobs = jobs;
         this.batches = batches;
         this.jdbc = jdbc;
         this.tx = tx;
         this.properties = properties;
         this.clock = clock;
+        this.loop = new Loop("sluice-partition-upkeep", this::runOnce).firstPassOnStart();
     }
 
-    /** What one pass did. */
-    public record Pass(int partitionsCreated, List<String> partitionsDropped, long jobsDeleted) {}
+    /** What one pass of upkeep did. */
+    public record Upkeep(int partitionsCreated, List<String> partitionsDropped, long jobsDeleted) {}
+
+    /** One pass of {@link #upkeep}, then the next after {@code maintenance-interval}. */
+    public Pass runOnce() {
+        Upkeep done = upkeep();
+        int rows = (int) Math.min(
+                Integer.MAX_VALUE,
+                done.partitionsCreated() + done.partitionsDropped().size() + done.jobsDeleted());
+        return Pass.after(rows, properties.maintenanceInterval());
+    }
 
     /** Makes partitions ahead, drops and deletes what is past retention. */
-    public Pass runOnce() {
+    public Upkeep upkeep() {
         Instant now = clock.instant();
         int created = ensurePartitions(now);
         List<String> dropped = dropPartitions(now);
@@ -77,7 +89,7 @@ public class PartitionMaintainer extends Periodic {
                     dropped,
                     deleted);
         }
-        return new Pass(created, dropped, deleted);
+        return new Upkeep(created, dropped, deleted);
     }
 
     /** Makes the daily partitions from yesterday to {@code partitions-ahead} days from today. */
@@ -148,19 +160,18 @@ public class PartitionMaintainer extends Periodic {
         return total;
     }
 
+    /**
+     * Runs a pass at once, before anything is claimed ({@link Stage#TABLES}), then every
+     * maintenance interval; everywhere, whether or not the instance dispatches. While a pass
+     * fails, the DEFAULT partitions take the rows.
+     */
     @Override
-    protected void pass() {
-        runOnce();
+    public Stage stage() {
+        return Stage.TABLES;
     }
 
-    /** Runs a pass at once, before anything is claimed, then every maintenance interval. */
     @Override
-    public void start() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("partition upkeep at start failed; the DEFAULT partitions take the rows meanwhile", e);
-        }
-        super.start();
+    public List<Loop> loops() {
+        return List.of(loop);
     }
 }

@@ -10,7 +10,7 @@ import java.time.Instant;
  * One upstream's queue at one moment: a {@code queue_snapshot} row. The oldest-queued ages are in
  * seconds and null when none of that priority is queued; the limits are the taking instance's.
  */
-public record QueueDepth(
+record QueueDepth(
         Instant takenAt,
         String upstream,
         String takenBy,

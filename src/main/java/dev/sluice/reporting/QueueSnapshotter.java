@@ -5,7 +5,11 @@ import dev.sluice.dispatch.UpstreamGate;
 import dev.sluice.dispatch.UpstreamGates;
 import dev.sluice.job.JobCounts;
 import dev.sluice.job.JobRepository;
+import dev.sluice.runtime.Background;
+import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
+import dev.sluice.runtime.Pass;
+import dev.sluice.runtime.Stage;
 import dev.sluice.upstream.Upstreams;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -14,10 +18,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -26,12 +27,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * upstream, taken by one instance of the cluster at a time: each instance tries every interval, and
  * the one that holds a transaction-scoped advisory lock and finds no snapshot younger than 80% of
  * the interval takes it. Every instance then keeps the latest snapshot in memory, which is what
- * the metrics read: a scrape never counts rows.
+ * the metrics read: a scrape never counts rows. Runs where {@code sluice.dispatch.enabled} is true.
  */
 @Component
-public class QueueSnapshotter {
+class QueueSnapshotter implements Background {
 
-    private static final Logger log = LoggerFactory.getLogger(QueueSnapshotter.class);
     /** The advisory lock key of snapshot taking: hashtext('sluice.queue_snapshot'). */
     private static final String LOCK = "pg_try_advisory_xact_lock(hashtext('sluice.queue_snapshot'))";
 
@@ -44,6 +44,7 @@ public class QueueSnapshotter {
     private final ReportingProperties properties;
     private final DispatchProperties dispatch;
     private final Clock clock;
+    private final Loop loop;
     private volatile List<QueueDepth> latest = List.of();
 
     QueueSnapshotter(
@@ -65,6 +66,7 @@ public class QueueSnapshotter {
         this.properties = properties;
         this.dispatch = dispatch;
         this.clock = clock;
+        this.loop = new Loop("sluice-queue-snapshotter", this::runOnce).firstPassAfter(properties.snapshotInterval());
     }
 
     /** The depth of each upstream's queue at the latest snapshot of the cluster. */
@@ -74,24 +76,26 @@ public class QueueSnapshotter {
 
     /**
      * Takes a snapshot if no other instance took one within this interval, then reloads the
-     * latest. Returns true when this instance took it.
+     * latest. Done is the rows this instance wrote: none when another took this interval's.
      */
-    public boolean runOnce() {
+    public Pass runOnce() {
         Instant now = clock.instant();
         Duration fresh = properties.snapshotInterval().multipliedBy(4).dividedBy(5);
-        Boolean took = tx.execute(status -> {
+        Integer written = tx.execute(status -> {
             boolean mine = jdbc.sql("SELECT " + LOCK + " AND NOT EXISTS (SELECT 1 FROM queue_snapshot"
                             + " WHERE taken_at > :since)")
                     .param("since", Timestamp.from(now.minus(fresh)))
                     .query(Boolean.class)
                     .single();
-            if (mine) {
-                take(now).forEach(this::insert);
+            if (!mine) {
+                return 0;
             }
-            return mine;
+            List<QueueDepth> depths = take(now);
+            depths.forEach(this::insert);
+            return depths.size();
         });
         latest = load(now);
-        return Boolean.TRUE.equals(took);
+        return Pass.after(written == null ? 0 : written, properties.snapshotInterval());
     }
 
     /** Counts the queue by upstream, state and priority. */
@@ -156,17 +160,13 @@ public class QueueSnapshotter {
                 .list();
     }
 
-    @Scheduled(
-            fixedDelayString = "${sluice.reporting.snapshot-interval:10s}",
-            initialDelayString = "${sluice.reporting.snapshot-interval:10s}")
-    void scheduled() {
-        if (!dispatch.enabled()) {
-            return;
-        }
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("queue snapshot failed; trying again next interval", e);
-        }
+    @Override
+    public Stage stage() {
+        return Stage.WORK;
+    }
+
+    @Override
+    public List<Loop> loops() {
+        return dispatch.enabled() ? List.of(loop) : List.of();
     }
 }

@@ -26,7 +26,7 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.reporting")
-public record ReportingProperties(
+record ReportingProperties(
         @DefaultValue("10s") @NotNull Duration snapshotInterval,
         @DefaultValue("1h") @NotNull Duration maintenanceInterval,
         @DefaultValue("7") @Min(1) @Max(366) int partitionsAhead,

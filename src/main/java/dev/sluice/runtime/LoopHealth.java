@@ -1,7 +1,6 @@
 package dev.sluice.runtime;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -14,23 +13,23 @@ import org.springframework.stereotype.Component;
 @Component("loops")
 class LoopHealth implements HealthIndicator {
 
-    private final List<BackgroundWork> work;
+    private final Loops loops;
 
-    LoopHealth(List<BackgroundWork> work) {
-        this.work = work;
+    LoopHealth(Loops loops) {
+        this.loops = loops;
     }
 
     @Override
     public Health health() {
         Map<String, Object> dead = new LinkedHashMap<>();
-        for (BackgroundWork w : work) {
-            Throwable death = w.death();
+        for (Loop loop : loops.all()) {
+            Throwable death = loop.death();
             if (death != null) {
-                dead.put(w.name(), "died: " + death);
+                dead.put(loop.name(), "died: " + death);
             }
         }
         return dead.isEmpty()
-                ? Health.up().withDetail("loops", work.size()).build()
+                ? Health.up().withDetail("loops", loops.all().size()).build()
                 : Health.down().withDetails(dead).build();
     }
 }

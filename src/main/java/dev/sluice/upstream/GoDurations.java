@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * decimal numbers with units, such as {@code 2m59.56s}, {@code 7.66s}, {@code 1h2m}, {@code 450ms},
  * {@code 0s}.
  */
-public final class GoDurations {
+final class GoDurations {
 
     private static final Pattern PART = Pattern.compile("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h)");
 

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * request limit and remainder (per day on Groq), token limit and remainder (per minute), and when
  * each resets, as Go-style durations. Any of them may be missing.
  */
-public record RateLimitHeaders(
+record RateLimitHeaders(
         OptionalLong limitRequests,
         OptionalLong remainingRequests,
         Optional<Duration> resetRequests,

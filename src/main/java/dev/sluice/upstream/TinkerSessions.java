@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
  * that table is here.
  */
 @Component
-public class TinkerSessions {
+class TinkerSessions {
 
     /** A session and its sampling session, as the upstream named them. */
     public record Session(String sessionId, String samplingSessionId) {}

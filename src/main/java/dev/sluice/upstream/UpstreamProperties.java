@@ -22,14 +22,21 @@ import org.springframework.validation.annotation.Validated;
  *     default {@code noop}); must be one of {@code upstreams}
  * @param upstreams each upstream by name ({@code sluice.upstreams.<name>.*}); application.properties
  *     configures one named {@code noop}
+ * @param sessionHeartbeatInterval how often the upstreams' sessions are kept alive
+ *     ({@code sluice.session-heartbeat-interval}, default 10 s, as Tinker's own clients do)
  */
 @Validated
 @ConfigurationProperties("sluice")
 public record UpstreamProperties(
         @DefaultValue("noop") @NotBlank String defaultUpstream,
-        @NotEmpty Map<String, @Valid @NotNull Config> upstreams) {
+        @NotEmpty Map<String, @Valid @NotNull Config> upstreams,
+        @DefaultValue("10s") @NotNull Duration sessionHeartbeatInterval) {
 
     public UpstreamProperties {
+        if (sessionHeartbeatInterval == null || !sessionHeartbeatInterval.isPositive()) {
+            throw new IllegalArgumentException(
+                    "sluice.session-heartbeat-interval must be positive, was " + sessionHeartbeatInterval);
+        }
         upstreams = upstreams == null ? Map.of() : new TreeMap<>(upstreams);
         upstreams.forEach((name, config) -> {
             if (config != null && config.protocol() != Protocol.NOOP && config.baseUrl() == null) {

@@ -3,7 +3,6 @@ package dev.sluice.upstream;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
@@ -25,12 +24,6 @@ public class Upstreams {
                             case TINKER -> new TinkerUpstream(name, config, sessions, json);
                             case OPENAI -> new OpenAiUpstream(name, config, json);
                         }));
-    }
-
-    /** Keeps the upstreams' sessions alive (Tinker clients send a heartbeat every 10 s). */
-    @Scheduled(fixedDelay = 10_000, initialDelay = 10_000)
-    void heartbeat() {
-        adapters.values().forEach(Upstream::heartbeat);
     }
 
     public Set<String> names() {

@@ -19,8 +19,8 @@ class JobRequestParserTest {
 
     private static JobRequestParser parser(String secret) {
         var noop = UpstreamProperties.Config.of(Protocol.NOOP, null);
-        var upstreams =
-                new dev.sluice.upstream.UpstreamsAccess().of(new UpstreamProperties("noop", Map.of("noop", noop)));
+        var upstreams = new dev.sluice.upstream.UpstreamsAccess()
+                .of(new UpstreamProperties("noop", Map.of("noop", noop), java.time.Duration.ofSeconds(10)));
         var callbacks = new CallbackProperties(
                 secret,
                 10,

@@ -41,6 +41,9 @@ class NodeRegistryTest {
     JdbcClient jdbc;
 
     @Autowired
+    dev.sluice.runtime.Loops loops;
+
+    @Autowired
     Clock clock;
 
     @Autowired
@@ -95,7 +98,7 @@ class NodeRegistryTest {
         otherNode("other-live", clock.instant());
         otherNode("other-dead", clock.instant().minus(Duration.ofMinutes(1)));
 
-        assertThat(registry.runOnce()).as("the dead one is not counted").isEqualTo(2);
+        assertThat(registry.runOnce().done()).as("the dead one is not counted").isEqualTo(2);
 
         JsonNode share =
                 api.get("/api/v1/nodes").json().get("rate_limit_shares").get("paced");
@@ -140,11 +143,11 @@ class NodeRegistryTest {
     @Test
     void whenTheOtherInstanceGoesItsShareComesBack() {
         otherNode("other-live", clock.instant());
-        assertThat(registry.runOnce()).isEqualTo(2);
+        assertThat(registry.runOnce().done()).isEqualTo(2);
 
         jdbc.sql("DELETE FROM node WHERE id = 'other-live'").update();
 
-        assertThat(registry.runOnce()).isEqualTo(1);
+        assertThat(registry.runOnce().done()).isEqualTo(1);
         assertThat(api.get("/api/v1/nodes")
                         .json()
                         .get("rate_limit_shares")
@@ -180,7 +183,7 @@ class NodeRegistryTest {
                 .param(polled)
                 .update();
 
-        registry.stop();
+        loops.stop(registry);
         try {
             assertThat(jdbc.sql("SELECT count(*) FROM node WHERE id = ?")
                             .param(self.id())
@@ -202,7 +205,7 @@ class NodeRegistryTest {
                             .single())
                     .isEqualTo("submitted");
         } finally {
-            registry.start();
+            loops.start(registry);
         }
         assertThat(api.get("/api/v1/nodes").json().get("nodes").values())
                 .anySatisfy(n -> assertThat(n.get("id").asString()).isEqualTo(self.id()));

@@ -3,7 +3,14 @@ package dev.sluice.reporting;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.Api;
+import dev.sluice.MovableClock;
 import dev.sluice.QuietSluiceTest;
+import dev.sluice.dispatch.DispatchProperties;
+import dev.sluice.dispatch.UpstreamGates;
+import dev.sluice.job.JobRepository;
+import dev.sluice.runtime.NodeIdentity;
+import dev.sluice.runtime.Pass;
+import dev.sluice.upstream.Upstreams;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -19,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -45,6 +53,27 @@ class ReportingTest {
 
     @Autowired
     Clock clock;
+
+    @Autowired
+    JobRepository jobs;
+
+    @Autowired
+    TransactionTemplate tx;
+
+    @Autowired
+    Upstreams upstreams;
+
+    @Autowired
+    UpstreamGates gates;
+
+    @Autowired
+    NodeIdentity node;
+
+    @Autowired
+    ReportingProperties reporting;
+
+    @Autowired
+    DispatchProperties dispatch;
 
     Api api;
     String from;
@@ -132,12 +161,12 @@ class ReportingTest {
     void oneSnapshotPerIntervalIsTakenAndTheGaugesAndTheApiReadIt() {
         jdbc.sql("TRUNCATE queue_snapshot").update();
 
-        assertThat(snapshotter.runOnce())
+        assertThat(snapshotter.runOnce().done())
                 .as("the first instance to try takes it")
-                .isTrue();
-        assertThat(snapshotter.runOnce())
+                .isPositive();
+        assertThat(snapshotter.runOnce().done())
                 .as("a second try in the same interval does not")
-                .isFalse();
+                .isZero();
 
         List<QueueDepth> latest = snapshotter.latest();
         QueueDepth mint = latest.stream()
@@ -161,6 +190,30 @@ class ReportingTest {
     }
 
     @Test
+    void theNextSnapshotIsTakenOnceTheIntervalHasPassedOnTheClock() {
+        jdbc.sql("TRUNCATE queue_snapshot").update();
+        MovableClock moving = new MovableClock();
+        QueueSnapshotter snapshots =
+                new QueueSnapshotter(jdbc, jobs, tx, upstreams, gates, node, reporting, dispatch, moving);
+
+        Pass first = snapshots.runOnce();
+        assertThat(first.done())
+                .as("one row per upstream")
+                .isGreaterThanOrEqualTo(upstreams.names().size())
+                .isEqualTo(jdbc.sql("SELECT count(*) FROM queue_snapshot")
+                        .query(Integer.class)
+                        .single());
+        assertThat(first.waitBeforeNext()).isEqualTo(reporting.snapshotInterval());
+
+        moving.advance(reporting.snapshotInterval().dividedBy(2));
+        assertThat(snapshots.runOnce().done()).as("half an interval later").isZero();
+
+        moving.advance(reporting.snapshotInterval().dividedBy(2));
+        assertThat(snapshots.runOnce().done()).as("a whole interval later").isPositive();
+        assertThat(snapshots.latest()).allSatisfy(d -> assertThat(d.takenAt()).isEqualTo(moving.instant()));
+    }
+
+    @Test
     void upkeepMakesPartitionsAheadDropsOldOnesAndDeletesOldFinishedJobs() {
         // Upkeep runs on the application's clock: so do this test's days.
         Instant now = clock.instant();
@@ -178,7 +231,7 @@ class ReportingTest {
                 .param("at", Timestamp.from(now.minus(40, ChronoUnit.DAYS)))
                 .update();
 
-        PartitionMaintainer.Pass pass = maintainer.runOnce();
+        PartitionMaintainer.Upkeep pass = maintainer.upkeep();
 
         String oldPartition = "job_status_history_p" + old.toString().replace("-", "");
         assertThat(pass.partitionsDropped()).contains(oldPartition);

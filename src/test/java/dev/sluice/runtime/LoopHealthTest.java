@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.sluice.Api;
 import dev.sluice.SluiceTest;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -28,18 +29,20 @@ class LoopHealthTest {
     @TestConfiguration(proxyBeanMethods = false)
     static class DyingLoop {
         @Bean
-        LoopLifecycle dyingLoop() {
-            return new LoopLifecycle(
-                    "test-dying-loop",
-                    () -> {
+        Background dyingLoop() {
+            Loop loop = new Loop("test-dying-loop", () -> {
                         throw new StackOverflowError("a pass recursed without end");
-                    },
-                    Duration.ofMillis(50),
-                    true,
-                    Duration.ofSeconds(1)) {
+                    })
+                    .firstPassAfter(Duration.ofMillis(50));
+            return new Background() {
                 @Override
-                protected boolean finishStartedWork(Duration grace) {
-                    return true;
+                public Stage stage() {
+                    return Stage.WORK;
+                }
+
+                @Override
+                public List<Loop> loops() {
+                    return List.of(loop);
                 }
             };
         }
