@@ -3,7 +3,11 @@ package dev.sluice.job;
 import java.time.Instant;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The statements of {@link JobActions}. */
+/**
+ * The statements of {@link JobActions}.
+ * A job cancelled here gets its callback outbox row in the same statement, from the trigger in
+ * {@code db/migration/V003__callbacks.sql}.
+ */
 class JobActionsImpl implements JobActions {
 
     private final JdbcClient jdbc;

@@ -110,7 +110,8 @@ class JobCountsImpl implements JobCounts {
                 .param("upstream", upstream)
                 .param("priority", priority.rank())
                 .query((rs, n) -> rs.getObject(1) == null ? null : new long[] {rs.getLong(1), rs.getLong(2)})
-                .single();
+                .list() // one row; min and max are null when none is queued (single() refuses a null row)
+                .getFirst();
     }
 
     @Override

@@ -4,7 +4,11 @@ import java.time.Instant;
 import java.util.Collection;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The statements of {@link JobLeases}. */
+/**
+ * The statements of {@link JobLeases}.
+ * A job a rescue fails (its last attempt) gets its callback outbox row in the same statement, from
+ * the trigger in {@code db/migration/V003__callbacks.sql}.
+ */
 class JobLeasesImpl implements JobLeases {
 
     private final JdbcClient jdbc;

@@ -4,7 +4,11 @@ import java.time.Instant;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
-/** The statements of {@link JobOutcomes}. */
+/**
+ * The statements of {@link JobOutcomes}.
+ * A job finished here gets its callback outbox row in the same statement, from the trigger in
+ * {@code db/migration/V003__callbacks.sql}.
+ */
 class JobOutcomesImpl implements JobOutcomes {
 
     private final JdbcClient jdbc;
