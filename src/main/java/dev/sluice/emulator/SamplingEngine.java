@@ -1,11 +1,11 @@
 package dev.sluice.emulator;
 
+import dev.sluice.emulator.EmulatedRequest.Stage;
 import jakarta.annotation.PreDestroy;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -20,45 +20,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * The emulated sampling server: a FIFO queue in front of {@code workers} decoders, each request
- * taking num_samples * max_tokens / tokens-per-second. Request ids are deterministic per
+ * taking num_samples * max_tokens / tokens-per-second. EmulatedRequest ids are deterministic per
  * (sampling_session_id, seq_id), so a re-send of the same request is answered with the same id
  * and does no new work. All state is in memory, guarded by this object's lock.
  */
 @Profile("emulator")
 @Component
 class SamplingEngine {
-
-    enum Stage {
-        QUEUED,
-        RUNNING,
-        DONE,
-        LOST,
-        ERRORED
-    }
-
-    static final class Request {
-        final String id;
-        final String idempotencyKey;
-        final int maxTokens;
-        final int numSamples;
-        final long decodeNanos;
-        final long submittedNanos;
-        long ticket;
-        Stage stage = Stage.QUEUED;
-        long startedNanos;
-        long lastPollNanos;
-        long retrievedNanos;
-        final List<Map<String, Object>> sent = new ArrayList<>();
-
-        Request(String id, String idempotencyKey, int maxTokens, int numSamples, long decodeNanos, long now) {
-            this.id = id;
-            this.idempotencyKey = idempotencyKey;
-            this.maxTokens = maxTokens;
-            this.numSamples = numSamples;
-            this.decodeNanos = decodeNanos;
-            this.submittedNanos = now;
-        }
-    }
 
     /** What a poll found. */
     sealed interface Poll {
@@ -74,10 +42,10 @@ class SamplingEngine {
     }
 
     private final EmulatorProperties properties;
-    private final Map<String, Request> byId = new HashMap<>();
+    private final Map<String, EmulatedRequest> byId = new HashMap<>();
     private final Map<String, String> latestByKey = new HashMap<>();
     private final Map<String, Boolean> completionKeys = new HashMap<>();
-    private final ArrayDeque<Request> queue = new ArrayDeque<>();
+    private final ArrayDeque<EmulatedRequest> queue = new ArrayDeque<>();
     private final ScheduledExecutorService decoders = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("emulator-decoder").daemon().factory());
     private EmulatorStats stats = new EmulatorStats();
@@ -112,12 +80,12 @@ class SamplingEngine {
     }
 
     /** Accepts a sample request; a re-send of a known (session, seq_id) gets the same request. */
-    synchronized Request submit(
+    synchronized EmulatedRequest submit(
             String samplingSessionId, long seqId, String idempotencyKey, int maxTokens, int numSamples, long tokens) {
         long now = System.nanoTime();
         stats.accepted(now, tokens);
         String id = requestId(samplingSessionId, seqId);
-        Request known = byId.get(id);
+        EmulatedRequest known = byId.get(id);
         if (known != null) {
             stats.resubmissions++;
             if (known.stage == Stage.LOST) {
@@ -127,7 +95,7 @@ class SamplingEngine {
             return known;
         }
         long decodeNanos = (long) ((double) maxTokens * numSamples / properties.tokensPerSecond() * 1e9);
-        Request r = new Request(id, idempotencyKey, maxTokens, numSamples, decodeNanos, now);
+        EmulatedRequest r = new EmulatedRequest(id, idempotencyKey, maxTokens, numSamples, decodeNanos, now);
         if (idempotencyKey != null) {
             String earlier = latestByKey.put(idempotencyKey, id);
             Stage earlierStage = earlier == null ? null : byId.get(earlier).stage;
@@ -146,7 +114,7 @@ class SamplingEngine {
         return r;
     }
 
-    private void enqueue(Request r) {
+    private void enqueue(EmulatedRequest r) {
         r.ticket = nextTicket++;
         queue.addLast(r);
         startWork();
@@ -154,7 +122,7 @@ class SamplingEngine {
 
     private void startWork() {
         while (running < properties.workers() && !queue.isEmpty()) {
-            Request r = queue.pollFirst();
+            EmulatedRequest r = queue.pollFirst();
             r.stage = Stage.RUNNING;
             r.startedNanos = System.nanoTime();
             running++;
@@ -165,7 +133,7 @@ class SamplingEngine {
         }
     }
 
-    private synchronized void finish(Request r) {
+    private synchronized void finish(EmulatedRequest r) {
         if (r.stage != Stage.RUNNING) {
             return;
         }
@@ -193,7 +161,7 @@ class SamplingEngine {
 
     synchronized Poll poll(String id) {
         long now = System.nanoTime();
-        Request r = byId.get(id);
+        EmulatedRequest r = byId.get(id);
         if (r == null) {
             return new Poll.Unknown();
         }
@@ -214,13 +182,13 @@ class SamplingEngine {
                 if (r.retrievedNanos == 0) {
                     r.retrievedNanos = now;
                 }
-                yield new Poll.Done(result(r));
+                yield new Poll.Done(SampleResult.of(r));
             }
             case QUEUED, RUNNING -> pending(r, now);
         };
     }
 
-    private Poll pending(Request r, long now) {
+    private Poll pending(EmulatedRequest r, long now) {
         QueueSnapshot s = snapshot(r, now);
         Map<String, Object> record = new LinkedHashMap<>();
         record.put("body", s.body());
@@ -231,7 +199,7 @@ class SamplingEngine {
         return new Poll.Pending(s);
     }
 
-    private QueueSnapshot snapshot(Request r, long now) {
+    private QueueSnapshot snapshot(EmulatedRequest r, long now) {
         double queuedFor = ((r.stage == Stage.QUEUED ? now : r.startedNanos) - r.submittedNanos) / 1e9;
         if (r.stage == Stage.QUEUED || r.stage == Stage.DONE && r.startedNanos == 0) {
             int position = (int) (r.ticket - queue.peekFirst().ticket);
@@ -278,34 +246,9 @@ class SamplingEngine {
         return Math.round(seconds * 1000) / 1000.0;
     }
 
-    private static Map<String, Object> result(Request r) {
-        List<Map<String, Object>> sequences = new ArrayList<>();
-        for (int s = 0; s < r.numSamples; s++) {
-            int length = Math.min(r.maxTokens, 1024);
-            List<Integer> tokens = new ArrayList<>(length);
-            List<Double> logprobs = new ArrayList<>(length);
-            long seed = r.id.hashCode() * 31L + s;
-            for (int i = 0; i < length; i++) {
-                seed = seed * 6364136223846793005L + 1442695040888963407L;
-                tokens.add((int) ((seed >>> 33) % 50_000));
-                logprobs.add(-((seed >>> 40) % 1000) / 1000.0);
-            }
-            Map<String, Object> seq = new LinkedHashMap<>();
-            seq.put("tokens", tokens);
-            seq.put("logprobs", logprobs);
-            seq.put("stop_reason", "length");
-            sequences.add(seq);
-        }
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("type", "sample");
-        body.put("sequences", sequences);
-        body.put("request_id", r.id);
-        return body;
-    }
-
     /** Marks a request as ended the way a forced answer said (error body or 410). */
     synchronized void markEnded(String id, Stage stage) {
-        Request r = byId.get(id);
+        EmulatedRequest r = byId.get(id);
         if (r == null) {
             return;
         }
@@ -318,7 +261,7 @@ class SamplingEngine {
     }
 
     synchronized Map<String, Object> describe(String id) {
-        Request r = byId.get(id);
+        EmulatedRequest r = byId.get(id);
         if (r == null) {
             return null;
         }

@@ -97,7 +97,7 @@ class TinkerEmulatorController {
             for (JsonNode chunk : body.path("prompt").path("chunks")) {
                 promptTokens += chunk.path("tokens").size();
             }
-            SamplingEngine.Request r = engine.submit(
+            EmulatedRequest r = engine.submit(
                     body.get("sampling_session_id").asString(),
                     body.get("seq_id").asLong(),
                     idempotencyKey,
@@ -116,9 +116,9 @@ class TinkerEmulatorController {
             ForcedAnswers.Forced f = forced.next("retrieve_future");
             if (f != null && f.scripted()) {
                 if (f.status() == 410) {
-                    engine.markEnded(id, SamplingEngine.Stage.LOST);
+                    engine.markEnded(id, EmulatedRequest.Stage.LOST);
                 } else if (f.body() != null && f.body().has("error")) {
-                    engine.markEnded(id, SamplingEngine.Stage.ERRORED);
+                    engine.markEnded(id, EmulatedRequest.Stage.ERRORED);
                 }
                 return ForcedAnswers.scriptedAnswer(f);
             }
