@@ -9,7 +9,6 @@ import dev.sluice.runtime.Backoff;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
 import dev.sluice.runtime.Pass;
-import dev.sluice.runtime.Stage;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -176,11 +175,6 @@ class CallbackSender implements Background {
         b.set("result", job.result() == null ? null : json.readTree(job.result()));
         b.put("error", job.error());
         return json.writeValueAsBytes(b);
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.WORK;
     }
 
     /** Deliveries are sent where {@code sluice.dispatch.enabled} is true. */

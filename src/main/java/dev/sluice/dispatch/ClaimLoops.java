@@ -2,7 +2,6 @@ package dev.sluice.dispatch;
 
 import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
-import dev.sluice.runtime.Stage;
 import dev.sluice.upstream.Upstreams;
 import java.time.Duration;
 import java.util.List;
@@ -40,11 +39,6 @@ class ClaimLoops implements Background {
                 : upstreams.names().stream()
                         .map(u -> new Loop("sluice-claimer-" + u, () -> claimer.runOnce(u), signals.wakeup(u)))
                         .toList();
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.WORK;
     }
 
     @Override

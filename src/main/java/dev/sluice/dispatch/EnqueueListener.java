@@ -3,7 +3,6 @@ package dev.sluice.dispatch;
 import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.Pass;
-import dev.sluice.runtime.Stage;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -87,11 +86,6 @@ class EnqueueListener implements Background {
             }
             connection = null;
         }
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.WORK;
     }
 
     @Override

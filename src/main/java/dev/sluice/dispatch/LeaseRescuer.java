@@ -5,7 +5,6 @@ import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
 import dev.sluice.runtime.Pass;
-import dev.sluice.runtime.Stage;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -57,11 +56,6 @@ class LeaseRescuer implements Background {
             log.warn("rescued {} job(s) whose claim lease expired or whose instance died", total);
         }
         return Pass.after(total, properties.rescueInterval());
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.WORK;
     }
 
     @Override

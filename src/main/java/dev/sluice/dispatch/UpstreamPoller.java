@@ -8,7 +8,6 @@ import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
 import dev.sluice.runtime.Pass;
-import dev.sluice.runtime.Stage;
 import dev.sluice.upstream.PollResult;
 import dev.sluice.upstream.UpstreamException;
 import dev.sluice.upstream.Upstreams;
@@ -176,11 +175,6 @@ class UpstreamPoller implements Background {
     Duration errorBackoff(int failures) {
         Duration d = Duration.ofSeconds(1L << Math.min(failures, 20));
         return d.compareTo(properties.maxErrorBackoff()) > 0 ? properties.maxErrorBackoff() : d;
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.WORK;
     }
 
     @Override

@@ -9,7 +9,6 @@ import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.NodeIdentity;
 import dev.sluice.runtime.Pass;
-import dev.sluice.runtime.Stage;
 import dev.sluice.upstream.Upstreams;
 import java.sql.Timestamp;
 import java.time.Clock;
@@ -158,11 +157,6 @@ class QueueSnapshotter implements Background {
                         Timestamp.from(now.minus(properties.snapshotInterval().multipliedBy(3))))
                 .query(QueueDepth::read)
                 .list();
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.WORK;
     }
 
     @Override

@@ -10,7 +10,10 @@ import java.util.List;
  */
 public interface Background {
 
-    Stage stage();
+    /** When it starts and stops; most work is {@link Stage#WORK}. */
+    default Stage stage() {
+        return Stage.WORK;
+    }
 
     /** Its loops, made once; none where the component does not run on this instance. */
     List<Loop> loops();

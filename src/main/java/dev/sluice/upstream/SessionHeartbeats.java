@@ -3,7 +3,6 @@ package dev.sluice.upstream;
 import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.Pass;
-import dev.sluice.runtime.Stage;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
@@ -30,11 +29,6 @@ class SessionHeartbeats implements Background {
     Pass runOnce() {
         upstreams.names().forEach(name -> upstreams.get(name).heartbeat());
         return Pass.after(upstreams.names().size(), properties.sessionHeartbeatInterval());
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.WORK;
     }
 
     @Override
