@@ -4,7 +4,6 @@ import dev.sluice.job.JobsEnqueued;
 import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.Pass;
-import dev.sluice.runtime.Stage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -52,8 +51,12 @@ class EnqueueNotifier implements Background {
 
     @EventListener
     void onEnqueued(JobsEnqueued event) {
-        pending.addAll(event.upstreams());
-        loop.wake();
+        // Wakes the loop only when an upstream is newly marked: one already pending is in the next
+        // NOTIFY anyway (it is sent after the mark is taken), so a stream of enqueues does not wake
+        // the loop at each one while it spaces its notifications.
+        if (pending.addAll(event.upstreams())) {
+            loop.wake();
+        }
     }
 
     /**
@@ -90,11 +93,6 @@ class EnqueueNotifier implements Background {
                     upstreams,
                     e);
         }
-    }
-
-    @Override
-    public Stage stage() {
-        return Stage.WORK;
     }
 
     @Override
