@@ -180,7 +180,7 @@ class CallbackSender implements Background {
     /** Deliveries are sent where {@code sluice.dispatch.enabled} is true. */
     @Override
     public List<Loop> loops() {
-        return dispatch.enabled() ? List.of(loop) : List.of();
+        return dispatch.onlyWhereEnabled(loop);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.runtime.Loop;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import java.time.Duration;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -54,6 +56,14 @@ public record DispatchProperties(
             throw new IllegalArgumentException("sluice.dispatch.retry-max-delay (" + retryMaxDelay
                     + ") must not be shorter than sluice.dispatch.retry-base-delay (" + retryBaseDelay + ")");
         }
+    }
+
+    /**
+     * The loops of a component that runs only where this instance dispatches: {@code loops}
+     * where {@code enabled}, none elsewhere.
+     */
+    public List<Loop> onlyWhereEnabled(Loop... loops) {
+        return enabled ? List.of(loops) : List.of();
     }
 
     private static void requirePositive(String name, Duration value) {

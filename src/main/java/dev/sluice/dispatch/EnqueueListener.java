@@ -90,7 +90,7 @@ class EnqueueListener implements Background {
 
     @Override
     public List<Loop> loops() {
-        return dispatch.enabled() ? List.of(loop) : List.of();
+        return dispatch.onlyWhereEnabled(loop);
     }
 
     /** Gives the held connection back to the pool. */

@@ -60,6 +60,6 @@ class LeaseRescuer implements Background {
 
     @Override
     public List<Loop> loops() {
-        return properties.enabled() ? List.of(loop) : List.of();
+        return properties.onlyWhereEnabled(loop);
     }
 }

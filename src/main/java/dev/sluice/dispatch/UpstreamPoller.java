@@ -179,7 +179,7 @@ class UpstreamPoller implements Background {
 
     @Override
     public List<Loop> loops() {
-        return dispatch.enabled() ? List.of(loop) : List.of();
+        return dispatch.onlyWhereEnabled(loop);
     }
 
     @Override

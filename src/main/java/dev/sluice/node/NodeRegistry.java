@@ -86,7 +86,7 @@ class NodeRegistry implements Background {
 
     @Override
     public List<Loop> loops() {
-        return dispatch.enabled() ? List.of(loop) : List.of();
+        return dispatch.onlyWhereEnabled(loop);
     }
 
     /**

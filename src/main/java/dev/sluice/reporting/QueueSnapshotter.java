@@ -161,6 +161,6 @@ class QueueSnapshotter implements Background {
 
     @Override
     public List<Loop> loops() {
-        return dispatch.enabled() ? List.of(loop) : List.of();
+        return dispatch.onlyWhereEnabled(loop);
     }
 }
