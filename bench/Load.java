@@ -44,6 +44,13 @@ public class Load {
             .connectTimeout(Duration.ofSeconds(10))
             .build();
 
+    /** The key every request carries: SLUICE_ADMIN_KEY, as the instances were started with. */
+    static final String KEY = System.getenv("SLUICE_ADMIN_KEY");
+
+    static HttpRequest.Builder keyed(HttpRequest.Builder b) {
+        return KEY == null ? b : b.header("Authorization", "Bearer " + KEY);
+    }
+
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
             case "batch" -> batch(args[1], args[2], Path.of(args[3]));
@@ -66,7 +73,7 @@ public class Load {
         long lines = java.nio.file.Files.lines(file).count();
         long t0 = System.nanoTime();
         HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/batches"))
+                keyed(HttpRequest.newBuilder(URI.create(base + "/api/v1/batches")))
                         .header("Content-Type", "application/x-ndjson")
                         .POST(HttpRequest.BodyPublishers.ofFile(file))
                         .build(),
@@ -156,7 +163,7 @@ public class Load {
 
     static HttpResponse<String> post(String base, String body) throws Exception {
         return HTTP.send(
-                HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
+                keyed(HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs")))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
@@ -206,6 +213,9 @@ public class Load {
             byte[] bytes = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
             StringBuilder head = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: ")
                     .append(host).append("\r\n");
+            if (KEY != null) {
+                head.append("Authorization: Bearer ").append(KEY).append("\r\n");
+            }
             if (header != null) {
                 head.append(header).append(": ").append(value).append("\r\n");
             }

@@ -18,6 +18,8 @@ if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ]; then
   JAVA_HOME=$(ls -d /usr/lib/jvm/*25* /usr/lib/jvm/*21* 2>/dev/null | head -1)
 fi
 JAVA="$JAVA_HOME/bin/java"
+# The instance's admin key, from the environment; metrics need it.
+export SLUICE_ADMIN_KEY=sk-sluice-bench-admin-key-not-a-secret
 work=$(mktemp -d); pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$work"; psql -XAtq -d postgres -c "DROP DATABASE IF EXISTS $DB" >/dev/null 2>&1' EXIT
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
@@ -36,7 +38,7 @@ start() {
 }
 stop() { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; pid=; }
 quantile() {
-  curl -s localhost:18180/actuator/prometheus \
+  curl -s -H "Authorization: Bearer $SLUICE_ADMIN_KEY" localhost:18180/actuator/prometheus \
     | awk -v m="$1" -v qq="$2" '$1 ~ "^"m"\\{" && $1 ~ "quantile=\""qq"\"" {printf "%.2f", $2 * 1000; exit}'
 }
 
@@ -45,8 +47,9 @@ start --sluice.dispatch.enabled=false; stop
 for n in "${SIZES[@]}"; do
   echo "# $n queued" >&2
   q -c "TRUNCATE job, job_status_history, batch RESTART IDENTITY CASCADE"
-  q -c "INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at)
-        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now()
+  q -c "INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at,
+                        fair_tag)
+        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now(), g * 1000000
         FROM generate_series(1, $n) g" >/dev/null
   q -c "VACUUM ANALYZE job" >/dev/null
   m=$(( n < MEASURE ? n : MEASURE ))

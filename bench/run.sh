@@ -19,6 +19,8 @@ if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ]; then
   JAVA_HOME=$(ls -d /usr/lib/jvm/*25* /usr/lib/jvm/*21* 2>/dev/null | head -1)
 fi
 export JAVA_HOME; JAVA="$JAVA_HOME/bin/java"
+# Every instance's admin key, from the environment (as in production); Load.java sends it.
+export SLUICE_ADMIN_KEY=sk-sluice-bench-admin-key-not-a-secret
 work=$(mktemp -d)
 pids=()
 cleanup() {
@@ -54,8 +56,9 @@ load() { "$JAVA" "$ROOT/bench/Load.java" "$@"; }
 fresh() { q -c "TRUNCATE job, job_status_history, batch, queue_snapshot RESTART IDENTITY CASCADE"; }
 # queue N: N queued noop jobs, in one statement.
 queue() {
-  q -c "INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at)
-        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now()
+  q -c "INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at,
+                        fair_tag)
+        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now(), g * 1000000
         FROM generate_series(1, $1) g" >/dev/null
   q -c "VACUUM ANALYZE job" >/dev/null
 }
@@ -79,7 +82,7 @@ dispatch_latency() {
     | tr '|' ' ' | { read -r p50 p99; out "dispatch_latency_$1_p50" "$p50" ms; out "dispatch_latency_$1_p99" "$p99" ms; }
 }
 quantile() { # quantile PORT METRIC QUANTILE -> milliseconds
-  curl -s "localhost:$1/actuator/prometheus" \
+  curl -s -H "Authorization: Bearer $SLUICE_ADMIN_KEY" "localhost:$1/actuator/prometheus" \
     | awk -v m="$2" -v qq="$3" '$1 ~ "^"m"\\{" && $1 ~ "quantile=\""qq"\"" {printf "%.2f", $2 * 1000; exit}'
 }
 

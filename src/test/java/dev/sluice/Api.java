@@ -30,13 +30,41 @@ public final class Api {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private final String base;
+    private final String key;
 
+    /** Sluice on this port, called with the tests' admin key. */
     public Api(int port) {
+        this(port, TestKeys.ADMIN);
+    }
+
+    private Api(int port, String key) {
         this.base = "http://127.0.0.1:" + port;
+        this.key = key;
+    }
+
+    /** The same instance, called with this key ({@code Authorization: Bearer}), or with none (null). */
+    public Api as(String key) {
+        return new Api(Integer.parseInt(base.replaceAll(".*:", "")), key);
+    }
+
+    /** An emulator (or anything but Sluice) on this port: no Sluice key is sent. */
+    public static Api emulator(int port) {
+        return new Api(port, null);
+    }
+
+    /** Adds the key unless the request names one itself. */
+    private HttpRequest.Builder keyed(HttpRequest.Builder b, String... headers) {
+        for (int i = 0; i < headers.length; i += 2) {
+            if (headers[i].equalsIgnoreCase("Authorization") || headers[i].equalsIgnoreCase("X-API-Key")) {
+                return b;
+            }
+        }
+        return key == null ? b : b.header("Authorization", "Bearer " + key);
     }
 
     public Answer get(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET();
+        HttpRequest.Builder b =
+                keyed(HttpRequest.newBuilder(URI.create(base + path)).GET(), headers);
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -60,14 +88,33 @@ public final class Api {
         return JSON.readTree(text);
     }
 
-    public Answer delete(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).DELETE().build());
+    public Answer delete(String path, String... headers) {
+        HttpRequest.Builder b =
+                keyed(HttpRequest.newBuilder(URI.create(base + path)).DELETE(), headers);
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
+    }
+
+    public Answer put(String path, String json, String... headers) {
+        HttpRequest.Builder b = keyed(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString(json)),
+                headers);
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return send(b.build());
     }
 
     public Answer post(String path, String contentType, String body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = keyed(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                headers);
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -75,9 +122,11 @@ public final class Api {
     }
 
     public Answer postBytes(String path, String contentType, byte[] body, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        HttpRequest.Builder b = keyed(
+                HttpRequest.newBuilder(URI.create(base + path))
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body)),
+                headers);
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }

@@ -35,7 +35,8 @@ class ArchitectureTest {
         "dev.sluice.reporting..",
         "dev.sluice.upstream..",
         "dev.sluice.emulator..",
-        "dev.sluice.database.."
+        "dev.sluice.database..",
+        "dev.sluice.project.."
     };
 
     @Test

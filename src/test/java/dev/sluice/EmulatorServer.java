@@ -51,7 +51,7 @@ public final class EmulatorServer {
 
         /** Its HTTP API (stats, forced answers, reset). */
         public Api api() {
-            return new Api(Integer.parseInt(url().replaceAll(".*:", "")));
+            return Api.emulator(Integer.parseInt(url().replaceAll(".*:", "")));
         }
 
         @Override

@@ -22,7 +22,7 @@ public final class Fixtures {
                 jdbc.sql("""
                                 DO $$ BEGIN
                                   LOCK TABLE batch, job, job_status_history IN ACCESS EXCLUSIVE MODE;
-                                  TRUNCATE job_status_history, job, batch RESTART IDENTITY CASCADE;
+                                  TRUNCATE job_status_history, job, batch, fair_lane RESTART IDENTITY CASCADE;
                                 END $$""").update();
                 return;
             } catch (PessimisticLockingFailureException e) {

@@ -14,6 +14,8 @@ import org.springframework.context.annotation.Import;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = "sluice.security.admin-key=" + TestKeys.ADMIN)
 @Import({TestDatabaseConfiguration.class, TestClockConfiguration.class})
 public @interface SluiceTest {}

@@ -9,12 +9,17 @@ import org.springframework.boot.SpringApplication;
  * Runs Sluice for trying it out ({@code ./mvnw spring-boot:test-run}): with the database the tests
  * would use (a Testcontainers PostgreSQL where a Docker engine answers, else the local server's
  * {@code sluice} database, else one message saying what to do), and the shipped Tinker emulator on
- * port 8090 as the default upstream {@code emulator}, so it runs end to end with no credentials.
+ * port 8090 as the default upstream {@code emulator}, so it runs end to end with no credentials
+ * but the fixed development key {@link TestKeys#DEVELOPMENT}.
  */
 public class TestSluiceApplication {
 
     public static void main(String[] args) {
         TestDatabaseConfiguration.localDatabase = "sluice";
+        // The development run's admin key, documented in the README, unless one is given.
+        if (System.getenv("SLUICE_ADMIN_KEY") == null && System.getProperty("sluice.security.admin-key") == null) {
+            System.setProperty("sluice.security.admin-key", TestKeys.DEVELOPMENT);
+        }
         String port = System.getProperty("sluice.emulator.port", "8090");
         EmulatorApplication.run("--server.port=" + port, "--spring.main.banner-mode=off");
         List<String> all = new ArrayList<>(List.of(

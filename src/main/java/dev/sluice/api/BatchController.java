@@ -10,6 +10,7 @@ import dev.sluice.job.Job;
 import dev.sluice.job.JobState;
 import dev.sluice.job.Priority;
 import dev.sluice.job.Violation;
+import dev.sluice.project.Caller;
 import dev.sluice.upstream.Upstreams;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import java.util.Map;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -66,6 +68,7 @@ class BatchController {
     @PostMapping(consumes = {NDJSON, JSONL, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<Created> enqueue(
             HttpServletRequest request,
+            @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) String priority,
             @RequestParam(required = false) String upstream,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey)
@@ -86,7 +89,10 @@ class BatchController {
         BatchFormat format =
                 type.isCompatibleWith(MediaType.APPLICATION_JSON) ? BatchFormat.JSON_ARRAY : BatchFormat.NDJSON;
         var defaults = new JobRequestParser.Defaults(
-                upstream == null ? upstreams.defaultName() : upstream, defaultPriority, null);
+                upstream == null ? upstreams.defaultName() : upstream,
+                defaultPriority,
+                null,
+                caller.project().hasCallbackSecret());
         BatchEnqueuer.Created created;
         try (BodyPermits.Permit reading = batches.take()) {
             created = enqueuer.enqueue(
@@ -98,7 +104,10 @@ class BatchController {
                             idempotencyKey,
                             (int) properties.maxJobSize().toBytes(),
                             properties.maxBatchLines(),
-                            properties.maxReportedErrors()));
+                            properties.maxReportedErrors(),
+                            caller.owner(),
+                            caller.project().allowedPriorities(),
+                            caller.project().maxBatchJobs()));
         }
         return ResponseEntity.status(created.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .location(URI.create("/api/v1/batches/" + created.batchId()))
@@ -108,8 +117,8 @@ class BatchController {
     record StatusView(long id, Instant createdAt, long total, Map<String, Long> counts, boolean finished) {}
 
     @GetMapping("/{id}")
-    StatusView status(@PathVariable long id) {
-        BatchProgress.Status s = progress.status(id);
+    StatusView status(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
+        BatchProgress.Status s = progress.status(id, caller.visibility());
         Map<String, Long> counts = new LinkedHashMap<>();
         s.counts().forEach((state, n) -> counts.put(state.wireName(), n));
         return new StatusView(s.id(), s.createdAt(), s.total(), counts, s.finished());
@@ -117,8 +126,8 @@ class BatchController {
 
     /** The batch's finished jobs as NDJSON, one line each: {@code id, custom_id, state, result | error}. */
     @GetMapping(value = "/{id}/results", produces = NDJSON)
-    ResponseEntity<StreamingResponseBody> results(@PathVariable long id) {
-        results.checkExists(id);
+    ResponseEntity<StreamingResponseBody> results(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
+        results.checkExists(id, caller.visibility());
         return ResponseEntity.ok().contentType(MediaType.parseMediaType(NDJSON)).body(out -> results.write(id, out));
     }
 
@@ -127,6 +136,7 @@ class BatchController {
     @GetMapping("/{id}/jobs")
     JobPage jobs(
             @PathVariable long id,
+            @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) String state,
             @RequestParam(defaultValue = "100") int limit,
             @RequestParam(defaultValue = "0") long after) {
@@ -154,7 +164,7 @@ class BatchController {
             throw new InvalidJobException(violations);
         }
         // One row more than asked tells whether another page follows.
-        List<Job> page = progress.jobs(id, filter, after, limit + 1);
+        List<Job> page = progress.jobs(id, caller.visibility(), filter, after, limit + 1);
         boolean more = page.size() > limit;
         List<Job> shown = more ? page.subList(0, limit) : page;
         return new JobPage(

@@ -6,11 +6,14 @@ import dev.sluice.history.JobStatusHistoryRepository;
 import dev.sluice.intake.JobRequestParser;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Job;
-import dev.sluice.job.JobNotFoundException;
 import dev.sluice.job.JobService;
 import dev.sluice.job.NewJob;
+import dev.sluice.job.Priority;
+import dev.sluice.job.ProjectLimitException;
 import dev.sluice.job.QueueFields;
 import dev.sluice.job.Violation;
+import dev.sluice.project.AuditLog;
+import dev.sluice.project.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -18,10 +21,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -44,6 +49,7 @@ class JobController {
     private final ObjectMapper json;
     private final WaitEstimator waits;
     private final CallbackRepository callbacks;
+    private final AuditLog audit;
     private final BodyPermits bodies;
 
     JobController(
@@ -53,7 +59,9 @@ class JobController {
             ApiProperties properties,
             ObjectMapper json,
             WaitEstimator waits,
-            CallbackRepository callbacks) {
+            CallbackRepository callbacks,
+            AuditLog audit) {
+        this.audit = audit;
         this.jobs = jobs;
         this.parser = parser;
         this.history = history;
@@ -68,6 +76,7 @@ class JobController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> enqueue(
             HttpServletRequest request,
+            @AuthenticationPrincipal Caller caller,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyHeader)
             throws IOException {
         List<Violation> violations = new ArrayList<>(JobRequestParser.checkIdempotencyHeader(idempotencyHeader));
@@ -81,7 +90,11 @@ class JobController {
             job = parser.parse(
                     body,
                     JobRequestParser.Source.SINGLE,
-                    new JobRequestParser.Defaults(defaults.upstream(), defaults.priority(), idempotencyHeader),
+                    new JobRequestParser.Defaults(
+                            defaults.upstream(),
+                            defaults.priority(),
+                            idempotencyHeader,
+                            caller.project().hasCallbackSecret()),
                     violations);
         }
         if (job != null && idempotencyHeader != null && !idempotencyHeader.equals(job.idempotencyKey())) {
@@ -93,7 +106,16 @@ class JobController {
                     violations.subList(0, Math.min(violations.size(), properties.maxReportedErrors())),
                     violations.size());
         }
-        JobService.Enqueued enqueued = jobs.enqueue(job);
+        Set<Priority> allowed = caller.project().allowedPriorities();
+        if (allowed != null && !allowed.contains(job.priority())) {
+            throw new ProjectLimitException(
+                    "allowed_priorities",
+                    "priority " + job.priority().wireName() + " is not one project "
+                            + caller.project().name()
+                            + " may use; it may use "
+                            + allowed.stream().sorted().map(Priority::wireName).toList() + " (allowed_priorities)");
+        }
+        JobService.Enqueued enqueued = jobs.enqueue(job, caller.owner());
         return ResponseEntity.status(enqueued.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .location(URI.create("/api/v1/jobs/" + enqueued.job().id()))
                 .body(JobView.of(enqueued.job()));
@@ -106,8 +128,9 @@ class JobController {
     @GetMapping("/{id}")
     ResponseEntity<?> get(
             @PathVariable long id,
+            @AuthenticationPrincipal Caller caller,
             @RequestHeader(name = "X-Sluice-Backpressure", required = false) String backpressure) {
-        Job job = jobs.find(id).orElseThrow(() -> new JobNotFoundException(id));
+        Job job = jobs.get(id, caller.visibility());
         if (!"1".equals(backpressure) || job.state().isFinal()) {
             return ResponseEntity.ok(JobView.of(job));
         }
@@ -133,24 +156,23 @@ class JobController {
 
     /** The job's completion callbacks, each with every delivery attempt. */
     @GetMapping("/{id}/callbacks")
-    Map<String, Object> callbacks(@PathVariable long id) {
-        if (jobs.find(id).isEmpty()) {
-            throw new JobNotFoundException(id);
-        }
+    Map<String, Object> callbacks(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
+        jobs.get(id, caller.visibility());
         return Map.of("job_id", id, "callbacks", callbacks.findByJob(id));
     }
 
     /** Re-queues a failed job with a fresh set of attempts; 409 when the job is not failed. */
     @PostMapping("/{id}/retry")
-    JobView retry(@PathVariable long id) {
-        return JobView.of(jobs.retry(id));
+    JobView retry(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
+        Job job = jobs.retry(id, caller.visibility());
+        audit.record(
+                caller, "job.retry", "job:" + id, Map.of("state", job.state().wireName()));
+        return JobView.of(job);
     }
 
     @GetMapping("/{id}/history")
-    Map<String, Object> history(@PathVariable long id) {
-        if (jobs.find(id).isEmpty()) {
-            throw new JobNotFoundException(id);
-        }
+    Map<String, Object> history(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
+        jobs.get(id, caller.visibility());
         return Map.of(
                 "job_id",
                 id,
@@ -162,7 +184,9 @@ class JobController {
 
     /** Cancels a job not yet submitted upstream; {@code cancelled: false} when it was too late. */
     @DeleteMapping("/{id}")
-    Map<String, Object> cancel(@PathVariable long id) {
-        return Map.of("id", id, "cancelled", jobs.cancel(id));
+    Map<String, Object> cancel(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
+        boolean cancelled = jobs.cancel(id, caller.visibility());
+        audit.record(caller, "job.cancel", "job:" + id, Map.of("cancelled", cancelled));
+        return Map.of("id", id, "cancelled", cancelled);
     }
 }

@@ -5,7 +5,10 @@ import dev.sluice.job.IdempotencyConflictException;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.JobNotFoundException;
 import dev.sluice.job.JobStateConflictException;
+import dev.sluice.job.ProjectLimitException;
+import dev.sluice.job.QueueLimitException;
 import dev.sluice.job.Violation;
+import dev.sluice.project.KeyNotFoundException;
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,6 +67,45 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
     ProblemDetail batchNotFound(BatchNotFoundException e) {
         ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
         p.setProperty("errors", List.of(Map.of("field", "id", "rule", "must name an existing batch")));
+        return p;
+    }
+
+    @ExceptionHandler(KeyNotFoundException.class)
+    ProblemDetail keyNotFound(KeyNotFoundException e) {
+        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", "id", "rule", "must name an existing key")));
+        return p;
+    }
+
+    @ExceptionHandler(ProjectNotFoundException.class)
+    ProblemDetail projectNotFound(ProjectNotFoundException e) {
+        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
+        p.setProperty("errors", List.of(Map.of("field", "name", "rule", "must name an existing project")));
+        return p;
+    }
+
+    @ExceptionHandler(QueueLimitException.class)
+    ProblemDetail queueLimit(QueueLimitException e) {
+        ProblemDetail p = problem(
+                HttpStatus.TOO_MANY_REQUESTS,
+                "project-limit",
+                "Project limit reached",
+                e.getMessage() + "; nothing was stored");
+        p.setProperty(
+                "errors", List.of(Map.of("field", "max_queued", "rule", "at most " + e.limit() + " jobs queued")));
+        p.setProperty("limit", "max_queued");
+        return p;
+    }
+
+    @ExceptionHandler(ProjectLimitException.class)
+    ProblemDetail projectLimit(ProjectLimitException e) {
+        ProblemDetail p = problem(
+                HttpStatus.FORBIDDEN,
+                "project-limit",
+                "Forbidden by a project limit",
+                e.getMessage() + "; nothing was stored");
+        p.setProperty("errors", List.of(Map.of("field", e.limit(), "rule", e.getMessage())));
+        p.setProperty("limit", e.limit());
         return p;
     }
 

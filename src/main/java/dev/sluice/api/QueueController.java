@@ -4,8 +4,10 @@ import dev.sluice.dispatch.UpstreamGate;
 import dev.sluice.dispatch.UpstreamGates;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.Priority;
+import dev.sluice.project.Caller;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -34,22 +36,37 @@ class QueueController {
             int maxInFlight,
             long running) {}
 
-    record QueueView(Map<String, Long> queueLengths, long running, Map<String, RateLimitView> rateLimits) {}
+    /** {@code project}: the project counted, or null for an admin key, which counts every project. */
+    record QueueView(
+            String project, Map<String, Long> queueLengths, long running, Map<String, RateLimitView> rateLimits) {}
 
+    /**
+     * The caller's project's queue (an admin key: everyone's): its queued jobs per priority, its
+     * running jobs, and each upstream's limits (shared by every project) with its running jobs there.
+     */
     @GetMapping("/api/v1/queue")
-    QueueView queue() {
+    QueueView queue(@AuthenticationPrincipal Caller caller) {
         Map<String, Long> lengths = new LinkedHashMap<>();
         long total = 0;
-        for (Map.Entry<Priority, Long> e : jobs.countQueuedByPriority().entrySet()) {
+        boolean all = caller.isAdmin();
+        Map<Priority, Long> queued = all
+                ? jobs.countQueuedByPriority()
+                : jobs.countQueuedInProjectByPriority(caller.project().id());
+        for (Map.Entry<Priority, Long> e : queued.entrySet()) {
             lengths.put(e.getKey().wireName(), e.getValue());
             total += e.getValue();
         }
         lengths.put("total", total);
-        Map<String, Long> running = jobs.countRunningByUpstream();
+        Map<String, Long> running = all
+                ? jobs.countRunningByUpstream()
+                : jobs.countRunningByUpstreamInProject(caller.project().id());
         Map<String, RateLimitView> limits = new LinkedHashMap<>();
         gates.snapshot().forEach((name, g) -> limits.put(name, view(g, running.getOrDefault(name, 0L))));
         return new QueueView(
-                lengths, running.values().stream().mapToLong(Long::longValue).sum(), limits);
+                all ? null : caller.project().name(),
+                lengths,
+                running.values().stream().mapToLong(Long::longValue).sum(),
+                limits);
     }
 
     private static RateLimitView view(UpstreamGate.Snapshot g, long running) {

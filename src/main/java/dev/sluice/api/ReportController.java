@@ -2,6 +2,7 @@ package dev.sluice.api;
 
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Violation;
+import dev.sluice.project.Caller;
 import dev.sluice.reporting.ReportRepository;
 import java.time.Clock;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -49,9 +51,11 @@ class ReportController {
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
             @RequestParam(defaultValue = "hour") String bucket,
-            @RequestParam(name = "group_by", defaultValue = "priority") String groupBy) {
+            @RequestParam(name = "group_by", defaultValue = "priority") String groupBy,
+            @AuthenticationPrincipal Caller caller) {
         Range range = waitTimesRange(from, to, bucket, groupBy);
-        ReportRepository.Table t = reports.waitTimes(range.from(), range.to(), bucket, groupBy);
+        ReportRepository.Table t = reports.waitTimes(
+                range.from(), range.to(), bucket, groupBy, caller.visibility().onlyProject());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("from", range.from());
         body.put("to", range.to());
@@ -66,9 +70,11 @@ class ReportController {
             @RequestParam(required = false) String from,
             @RequestParam(required = false) String to,
             @RequestParam(defaultValue = "hour") String bucket,
-            @RequestParam(name = "group_by", defaultValue = "priority") String groupBy) {
+            @RequestParam(name = "group_by", defaultValue = "priority") String groupBy,
+            @AuthenticationPrincipal Caller caller) {
         Range range = waitTimesRange(from, to, bucket, groupBy);
-        return csv(reports.waitTimes(range.from(), range.to(), bucket, groupBy));
+        return csv(reports.waitTimes(
+                range.from(), range.to(), bucket, groupBy, caller.visibility().onlyProject()));
     }
 
     /** The queue's depth over time, one row per snapshot and upstream; default: the last 24 hours. */

@@ -18,6 +18,7 @@ class Batch {
     private Instant createdAt;
     private String idempotencyKey;
     private byte[] requestSha256;
+    private long projectId;
 
     protected Batch() {}
 
@@ -36,5 +37,10 @@ class Batch {
     /** SHA-256 of the request that made the batch (null for batches stored before it was kept). */
     public byte[] requestSha256() {
         return requestSha256;
+    }
+
+    /** The project that made the batch: only its keys (and admin keys) see it. */
+    public long projectId() {
+        return projectId;
     }
 }

@@ -5,8 +5,12 @@ import dev.sluice.job.IdempotencyConflictException;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.JobCopyEncoder;
 import dev.sluice.job.JobRepository;
+import dev.sluice.job.JobService;
 import dev.sluice.job.JobsEnqueued;
 import dev.sluice.job.NewJob;
+import dev.sluice.job.Owner;
+import dev.sluice.job.Priority;
+import dev.sluice.job.ProjectLimitException;
 import dev.sluice.job.RequestJson;
 import dev.sluice.job.Violation;
 import java.io.BufferedInputStream;
@@ -51,14 +55,20 @@ public class BatchEnqueuer {
     /** The batch, its job count, and whether this request created it (false: an idempotent repeat). */
     public record Created(long batchId, long jobCount, boolean created) {}
 
-    /** The settings of one enqueue call. */
+    /**
+     * The settings of one enqueue call: whose batch it is, and its project's limits on it
+     * ({@code allowedPriorities} null: any; {@code maxJobs} null: only {@code maxLines}).
+     */
     public record Request(
             BatchFormat format,
             JobRequestParser.Defaults defaults,
             String idempotencyKey,
             int maxLineBytes,
             int maxLines,
-            int maxReportedViolations) {}
+            int maxReportedViolations,
+            Owner owner,
+            Set<Priority> allowedPriorities,
+            Integer maxJobs) {}
 
     private final BatchRepository batches;
     private final JobRepository jobs;
@@ -90,7 +100,8 @@ public class BatchEnqueuer {
         MessageDigest digest = request.idempotencyKey() == null ? null : fingerprint(request);
         InputStream hashed = digest == null ? body : new DigestInputStream(body, digest);
         if (request.idempotencyKey() != null) {
-            var existing = batches.findByIdempotencyKey(request.idempotencyKey());
+            var existing =
+                    batches.findByProjectIdAndIdempotencyKey(request.owner().projectId(), request.idempotencyKey());
             if (existing.isPresent()) {
                 drain(hashed);
                 return repeat(existing.get(), request, digest.digest());
@@ -102,22 +113,36 @@ public class BatchEnqueuer {
         try {
             Encoded encoded;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(rows), 1 << 16)) {
-                encoded = encode(hashed, request, new JobCopyEncoder(batchId, now), out);
+                encoded = encode(hashed, request, new JobCopyEncoder(batchId, request.owner(), now), out);
             }
             if (!encoded.violations().isEmpty()) {
                 throw new InvalidJobException(encoded.violations(), encoded.violationCount());
             }
+            encoded.forbidden().throwIfAny(request);
             byte[] sha256 = digest == null ? null : digest.digest();
+            // The batch's turns, lane by lane, each reserved in a short transaction of its own.
+            Owner owner = request.owner();
+            long[] firstTurns = encoded.lanes().stream()
+                    .mapToLong(l -> jobs.reserveTurns(owner, l.upstream(), l.priority(), l.jobs()))
+                    .toArray();
             Created created = transaction.execute(status -> {
-                if (batches.insert(batchId, now, request.idempotencyKey(), sha256) == 0) {
+                if (batches.insert(
+                                batchId,
+                                now,
+                                request.idempotencyKey(),
+                                sha256,
+                                owner.projectId(),
+                                owner.apiKeyId() == null ? 0 : owner.apiKeyId())
+                        == 0) {
                     // A concurrent request with the same key committed first: answer with its batch.
                     return repeat(
-                            batches.findByIdempotencyKey(request.idempotencyKey())
+                            batches.findByProjectIdAndIdempotencyKey(owner.projectId(), request.idempotencyKey())
                                     .orElseThrow(),
                             request,
                             sha256);
                 }
-                try (InputStream in = Files.newInputStream(rows)) {
+                JobService.checkRoom(jobs, owner, encoded.jobCount());
+                try (InputStream in = JobCopyEncoder.stamp(Files.newInputStream(rows), firstTurns, owner.stride())) {
                     return new Created(batchId, jobs.copyIn(batchId, in, now), true);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
@@ -168,7 +193,41 @@ public class BatchEnqueuer {
         }
     }
 
-    private record Encoded(long jobCount, Set<String> upstreams, List<Violation> violations, long violationCount) {}
+    private record Encoded(
+            long jobCount,
+            Set<String> upstreams,
+            List<Violation> violations,
+            long violationCount,
+            List<JobCopyEncoder.Lane> lanes,
+            Forbidden forbidden) {}
+
+    /** The lines whose priority the project may not use: the first, and how many. */
+    private static final class Forbidden {
+        int firstLine;
+        Priority firstPriority;
+        long lines;
+
+        void add(int line, Priority priority) {
+            if (lines++ == 0) {
+                firstLine = line;
+                firstPriority = priority;
+            }
+        }
+
+        void throwIfAny(Request request) {
+            if (lines > 0) {
+                throw new ProjectLimitException(
+                        "allowed_priorities",
+                        "line " + firstLine + (lines > 1 ? " (and " + (lines - 1) + " more)" : "") + " has priority "
+                                + firstPriority.wireName() + "; this project may use only "
+                                + request.allowedPriorities().stream()
+                                        .sorted()
+                                        .map(Priority::wireName)
+                                        .toList()
+                                + " (allowed_priorities)");
+            }
+        }
+    }
 
     /** Validates every job of the body; encodes them while none has failed. */
     private Encoded encode(InputStream body, Request request, JobCopyEncoder encoder, OutputStream out) {
@@ -183,7 +242,7 @@ public class BatchEnqueuer {
                 // The rest is not read: a batch past the bound is refused whatever it holds.
                 sink.reject(Violation.of(
                         "(body)", "holds more than " + request.maxLines() + " jobs (sluice.api.max-batch-lines)"));
-                return new Encoded(sink.jobCount, sink.upstreams, sink.violations, sink.violationCount);
+                return sink.encoded();
             }
             if (e.bytes() == null) {
                 sink.reject(Violation.of(where, e.problem()).onLine(e.number()));
@@ -200,7 +259,7 @@ public class BatchEnqueuer {
         if (sink.jobCount == 0 && sink.violationCount == 0) {
             sink.reject(Violation.of("(body)", "must hold at least one job"));
         }
-        return new Encoded(sink.jobCount, sink.upstreams, sink.violations, sink.violationCount);
+        return sink.encoded();
     }
 
     /** Collects violations, or encodes jobs while there are none. */
@@ -212,6 +271,7 @@ public class BatchEnqueuer {
         final Set<String> upstreams = new HashSet<>();
         final List<Violation> violations = new ArrayList<>();
         final List<Violation> scratch = new ArrayList<>();
+        final Forbidden forbidden = new Forbidden();
         long violationCount;
         long jobCount;
 
@@ -237,10 +297,25 @@ public class BatchEnqueuer {
                 return;
             }
             jobCount++;
+            if (request.maxJobs() != null && jobCount > request.maxJobs()) {
+                // The rest is not read: the project may not send a batch this large.
+                throw new ProjectLimitException(
+                        "max_batch_jobs",
+                        "the batch holds more than " + request.maxJobs()
+                                + " jobs, the most this project may send in one batch (max_batch_jobs)");
+            }
+            if (request.allowedPriorities() != null
+                    && !request.allowedPriorities().contains(job.priority())) {
+                forbidden.add(line, job.priority());
+            }
             upstreams.add(job.upstream());
             if (violationCount == 0) {
                 encoder.write(job, out);
             }
+        }
+
+        Encoded encoded() {
+            return new Encoded(jobCount, upstreams, violations, violationCount, encoder.lanes(), forbidden);
         }
 
         void reject(Violation violation) {

@@ -3,6 +3,7 @@ package dev.sluice.batch;
 import dev.sluice.job.Job;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.JobState;
+import dev.sluice.job.Visibility;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +25,15 @@ public class BatchProgress {
         this.jobs = jobs;
     }
 
-    public Status status(long batchId) {
-        Batch batch = batches.findById(batchId).orElseThrow(() -> new BatchNotFoundException(batchId));
+    /** The batch, if the caller sees it; else {@link BatchNotFoundException}, as for no batch. */
+    static Batch find(BatchRepository batches, long batchId, Visibility visibility) {
+        return batches.findById(batchId)
+                .filter(b -> visibility.sees(b.projectId()))
+                .orElseThrow(() -> new BatchNotFoundException(batchId));
+    }
+
+    public Status status(long batchId, Visibility visibility) {
+        Batch batch = find(batches, batchId, visibility);
         Map<JobState, Long> counts = jobs.countByStateInBatch(batchId);
         long total = counts.values().stream().mapToLong(Long::longValue).sum();
         long open = counts.entrySet().stream()
@@ -36,10 +44,8 @@ public class BatchProgress {
     }
 
     /** Up to {@code limit} jobs after the cursor, in creation order; state may be null (all). */
-    public List<Job> jobs(long batchId, JobState state, long afterId, int limit) {
-        if (batches.findById(batchId).isEmpty()) {
-            throw new BatchNotFoundException(batchId);
-        }
+    public List<Job> jobs(long batchId, Visibility visibility, JobState state, long afterId, int limit) {
+        find(batches, batchId, visibility);
         return state == null
                 ? jobs.findByBatchIdAndIdGreaterThanOrderByIdAsc(batchId, afterId, Limit.of(limit))
                 : jobs.findByBatchIdAndStateAndIdGreaterThanOrderByIdAsc(batchId, state, afterId, Limit.of(limit));

@@ -13,24 +13,30 @@ public interface BatchRepository extends Repository<Batch, Long> {
 
     Optional<Batch> findById(long id);
 
-    Optional<Batch> findByIdempotencyKey(String idempotencyKey);
+    Optional<Batch> findByProjectIdAndIdempotencyKey(long projectId, String idempotencyKey);
 
     /** Draws a batch id before the batch's rows are encoded; an id drawn for a rejected batch is never used. */
     @Query(value = "SELECT nextval(pg_get_serial_sequence('batch', 'id'))", nativeQuery = true)
     long nextId();
 
-    /** Inserts the batch; 0 when its idempotency key was taken by a concurrent request. */
+    /**
+     * Inserts the batch; 0 when its idempotency key was taken in its project by a concurrent
+     * request. {@code apiKeyId} 0: made by Sluice itself (a null Long would reach the native
+     * query without a type).
+     */
     @Modifying
     @Query(value = """
-            INSERT INTO batch (id, created_at, idempotency_key, request_sha256)
-            VALUES (:id, :createdAt, :idempotencyKey, :requestSha256)
-            ON CONFLICT (idempotency_key) DO NOTHING
+            INSERT INTO batch (id, created_at, idempotency_key, request_sha256, project_id, api_key_id)
+            VALUES (:id, :createdAt, :idempotencyKey, :requestSha256, :projectId, NULLIF(:apiKeyId, 0))
+            ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             """, nativeQuery = true)
     int insert(
             @Param("id") long id,
             @Param("createdAt") Instant createdAt,
             @Param("idempotencyKey") String idempotencyKey,
-            @Param("requestSha256") byte[] requestSha256);
+            @Param("requestSha256") byte[] requestSha256,
+            @Param("projectId") long projectId,
+            @Param("apiKeyId") long apiKeyId);
 
     /**
      * Deletes the batches created before {@code cutoff} that no job belongs to any more (retention

@@ -3,6 +3,7 @@ package dev.sluice.batch;
 import dev.sluice.job.FinishedJob;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.JobState;
+import dev.sluice.job.Visibility;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
@@ -33,10 +34,8 @@ public class BatchResults {
     }
 
     /** Throws {@link BatchNotFoundException} before anything is written. */
-    public void checkExists(long batchId) {
-        if (batches.findById(batchId).isEmpty()) {
-            throw new BatchNotFoundException(batchId);
-        }
+    public void checkExists(long batchId, Visibility visibility) {
+        BatchProgress.find(batches, batchId, visibility);
     }
 
     public void write(long batchId, OutputStream out) throws IOException {

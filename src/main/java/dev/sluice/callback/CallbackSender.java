@@ -4,6 +4,7 @@ import dev.sluice.dispatch.DispatchProperties;
 import dev.sluice.job.Job;
 import dev.sluice.job.JobRepository;
 import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.project.Projects;
 import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Backoff;
 import dev.sluice.runtime.Loop;
@@ -55,6 +56,8 @@ class CallbackSender implements Background {
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-callback-", 0).factory());
 
+    private final Projects projects;
+
     CallbackSender(
             CallbackRepository deliveries,
             JobRepository jobs,
@@ -64,8 +67,10 @@ class CallbackSender implements Background {
             ObjectMapper json,
             SluiceMetrics metrics,
             CallbackTargets targets,
+            Projects projects,
             Clock clock) {
         this.deliveries = deliveries;
+        this.projects = projects;
         this.jobs = jobs;
         this.properties = properties;
         this.dispatch = dispatch;
@@ -134,11 +139,13 @@ class CallbackSender implements Background {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("X-Sluice-Delivery", Long.toString(due.id()));
             headers.put("X-Sluice-Job", Long.toString(job.id()));
-            if (properties.signing()) {
+            // The job's project's own secret, else the server's.
+            String secret =
+                    projects.callbackSecret(job.projectId()).orElse(properties.signing() ? properties.secret() : null);
+            if (secret != null) {
                 headers.put(
                         "X-Sluice-Signature",
-                        CallbackSigner.header(
-                                properties.secret(), clock.instant().getEpochSecond(), body));
+                        CallbackSigner.header(secret, clock.instant().getEpochSecond(), body));
             }
             answer = poster.post(URI.create(due.url()), headers, body, budget);
         }

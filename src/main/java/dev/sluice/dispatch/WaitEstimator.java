@@ -108,17 +108,17 @@ public class WaitEstimator {
                             .sum());
         }
         boolean estimated = false;
-        long same = jobs.countQueuedBefore(job.upstream(), job.priority(), job.id(), EXACT);
+        long same = jobs.countQueuedBefore(job, EXACT);
         if (same >= EXACT) {
             long total = counts.getOrDefault(job.priority(), 0L);
-            long behind = jobs.countQueuedFrom(job.upstream(), job.priority(), job.id(), EXACT);
+            long behind = jobs.countQueuedFrom(job, EXACT);
             if (behind < EXACT) {
                 same = Math.max(EXACT, total - behind);
             } else {
-                // Deep in a long queue: place the job by its id between the oldest and newest.
+                // Deep in a long queue: place the job by its turn between the first and last.
                 estimated = true;
-                long[] range = jobs.queuedIdRange(job.upstream(), job.priority());
-                double fraction = range == null ? 0 : (job.id() - range[0]) / (double) (range[1] - range[0] + 1);
+                long[] range = jobs.queuedTurnRange(job.upstream(), job.priority());
+                double fraction = range == null ? 0 : (job.fairTag() - range[0]) / (double) (range[1] - range[0] + 1);
                 same = Math.max(EXACT, Math.min(total - EXACT, Math.round(total * fraction)));
             }
         }

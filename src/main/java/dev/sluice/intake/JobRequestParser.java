@@ -45,8 +45,11 @@ public class JobRequestParser {
         BATCH_LINE
     }
 
-    /** Values a request's missing fields take. */
-    public record Defaults(String upstream, Priority priority, String idempotencyKey) {}
+    /**
+     * Values a request's missing fields take, and whether the request's project signs callbacks
+     * with a secret of its own (else only {@code sluice.callbacks.secret} can).
+     */
+    public record Defaults(String upstream, Priority priority, String idempotencyKey, boolean projectSigns) {}
 
     /** A field name echoed in an error is cut to this many characters. */
     static final int MAX_ECHOED_NAME = 64;
@@ -65,7 +68,7 @@ public class JobRequestParser {
     }
 
     public Defaults defaults() {
-        return new Defaults(upstreams.defaultName(), Priority.LOW, null);
+        return new Defaults(upstreams.defaultName(), Priority.LOW, null, false);
     }
 
     /**
@@ -134,10 +137,11 @@ public class JobRequestParser {
             String problem = targets.problem(callbackUrl);
             if (problem != null) {
                 violations.add(Violation.of("callback_url", problem));
-            } else if (!callbacks.signing()) {
+            } else if (!callbacks.signing() && !defaults.projectSigns()) {
                 violations.add(Violation.of(
                         "callback_url",
-                        "needs sluice.callbacks.secret set on the server, so that callbacks can be signed"));
+                        "needs a secret to sign callbacks with: the project's own (callback_secret, set by an"
+                                + " admin) or sluice.callbacks.secret on the server"));
             }
         }
         String idempotencyKey = text(node, "idempotency_key", 255, violations);

@@ -60,6 +60,9 @@ public class Job {
     private Instant submittedAt;
     private Instant startedAt;
     private Instant finishedAt;
+    private long projectId;
+    private Long apiKeyId;
+    private long fairTag;
 
     protected Job() {}
 
@@ -67,9 +70,12 @@ public class Job {
      * The row {@code request} has just become, inserted as {@code id} at {@code now} (to the
      * microsecond, as stored): what the insert wrote, without reading it back.
      */
-    static Job queued(long id, NewJob request, Instant now) {
+    static Job queued(long id, NewJob request, Owner owner, long fairTag, Instant now) {
         Job job = new Job();
         job.id = id;
+        job.projectId = owner.projectId();
+        job.apiKeyId = owner.apiKeyId();
+        job.fairTag = fairTag;
         job.customId = request.customId();
         job.upstream = request.upstream();
         job.endpoint = request.endpoint();
@@ -183,5 +189,20 @@ public class Job {
 
     public Instant finishedAt() {
         return finishedAt;
+    }
+
+    /** The project that made the job: only its keys (and admin keys) see it. */
+    public long projectId() {
+        return projectId;
+    }
+
+    /** The key that made the job (null: Sluice, or a job stored before keys existed). */
+    public Long apiKeyId() {
+        return apiKeyId;
+    }
+
+    /** The job's turn within its upstream and priority (the claim's order after priority). */
+    public long fairTag() {
+        return fairTag;
     }
 }

@@ -1,8 +1,6 @@
 package dev.sluice.job;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -18,17 +16,18 @@ class JobClaimsImpl implements JobClaims {
     @Override
     public List<ClaimedJob> claimNextBatch(String upstream, int limit, String owner, Instant now, Instant leaseUntil) {
         // Locks: the rows it returns, and only those (SKIP LOCKED passes over rows another claimer
-        // holds, so claimers never wait on each other). Order: priority, then id (FIFO).
-        // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued', read in order and
+        // holds, so claimers never wait on each other). Order: priority, then the job's turn
+        // (fair_tag: projects take turns by weight, each first-in-first-out; V011), then id.
+        // Index: job_claim_idx (upstream, priority, fair_tag, id) WHERE state = 'queued', read in order and
         // stopped after `limit` rows; run_after is filtered on the heap row. Under READ COMMITTED
         // a row another transaction claimed and committed is re-checked and skipped.
         // The request's seq_id is drawn here, so it is committed before anything is sent and any
         // re-send of the same request (timeout, crash, 410) re-uses it.
-        List<ClaimedJob> claimed = new ArrayList<>(jdbc.sql("""
+        return jdbc.sql("""
                 WITH next AS (
                     SELECT id FROM job
                     WHERE state = 'queued' AND upstream = :upstream AND run_after <= :now
-                    ORDER BY priority, id
+                    ORDER BY priority, fair_tag, id
                     LIMIT :limit
                     FOR UPDATE SKIP LOCKED),
                 claimed AS (
@@ -40,12 +39,14 @@ class JobClaimsImpl implements JobClaims {
                     RETURNING j.id, j.upstream, j.endpoint, j.payload::text AS payload, j.token_count,
                               j.priority, j.attempts, j.max_attempts, j.idempotency_key,
                               j.upstream_session, j.upstream_seq_id, j.created_at,
-                              j.claimed_at = CAST(:now AS timestamptz) AS first_claim, j.deferrals),
+                              j.claimed_at = CAST(:now AS timestamptz) AS first_claim, j.deferrals,
+                              j.fair_tag),
                 -- A job claimed again after a "not now" adds no row: its deferral row counts the tries.
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
                     SELECT id, :now, 'queue', 'claimed', attempts FROM claimed WHERE deferrals = 0)
-                SELECT * FROM claimed
+                -- UPDATE ... RETURNING does not keep the CTE's order: sent in claim order.
+                SELECT * FROM claimed ORDER BY priority, fair_tag, id
                 """)
                 .param("upstream", upstream)
                 .param("limit", limit)
@@ -68,10 +69,7 @@ class JobClaimsImpl implements JobClaims {
                         rs.getTimestamp("created_at").toInstant(),
                         rs.getBoolean("first_claim"),
                         rs.getInt("deferrals")))
-                .list());
-        // UPDATE ... RETURNING does not keep the CTE's order.
-        claimed.sort(Comparator.comparing(ClaimedJob::priority).thenComparingLong(ClaimedJob::id));
-        return claimed;
+                .list();
     }
 
     @Override

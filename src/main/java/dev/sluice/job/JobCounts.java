@@ -12,11 +12,14 @@ public interface JobCounts {
     /** Queued jobs per upstream and priority. */
     Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority();
 
-    /** Queued jobs of one upstream and priority older than {@code jobId}, counted up to {@code cap} at most. */
-    long countQueuedBefore(String upstream, Priority priority, long jobId, int cap);
+    /** Queued jobs of one upstream and priority claimed before {@code job}, counted up to {@code cap} at most. */
+    long countQueuedBefore(Job job, int cap);
 
-    /** Queued jobs of one upstream and priority from {@code jobId} on (it and newer), up to {@code cap} at most. */
-    long countQueuedFrom(String upstream, Priority priority, long jobId, int cap);
+    /** Queued jobs of one upstream and priority claimed from {@code job} on (it and later), up to {@code cap} at most. */
+    long countQueuedFrom(Job job, int cap);
+
+    /** Queued jobs of one project by priority (index: job_project_queued_idx). */
+    Map<Priority, Long> countQueuedInProjectByPriority(long projectId);
 
     /** Jobs of a batch, in every state. */
     long countInBatch(long batchId);
@@ -36,10 +39,13 @@ public interface JobCounts {
     /** Queued jobs of the upstream with a higher priority than {@code priority}, up to {@code cap}. */
     long countQueuedHigher(String upstream, Priority priority, int cap);
 
-    /** The oldest and newest queued ids of one upstream and priority, or null when there are none. */
-    long[] queuedIdRange(String upstream, Priority priority);
+    /** The first and last queued turns (fair_tag) of one upstream and priority, or null when there are none. */
+    long[] queuedTurnRange(String upstream, Priority priority);
 
     Map<String, Long> countRunningByUpstream();
+
+    /** Claimed or submitted jobs of one project, per upstream. */
+    Map<String, Long> countRunningByUpstreamInProject(long projectId);
 
     Map<JobState, Long> countByStateInBatch(long batchId);
 }

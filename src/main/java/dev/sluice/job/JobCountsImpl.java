@@ -42,38 +42,59 @@ class JobCountsImpl implements JobCounts {
     }
 
     @Override
-    public long countQueuedBefore(String upstream, Priority priority, long jobId, int cap) {
-        // Index: job_claim_idx (upstream, priority, id) WHERE state = 'queued'; reads at most `cap`
-        // entries before the job, so the cost is bounded however deep the queue is. Locks nothing.
+    public long countQueuedBefore(Job job, int cap) {
+        // Index: job_claim_idx (upstream, priority, fair_tag, id) WHERE state = 'queued'; reads at
+        // most `cap` entries before the job (in claim order), so the cost is bounded however deep
+        // the queue is. Locks nothing.
         return jdbc.sql("""
                 SELECT count(*) FROM (
                     SELECT 1 FROM job
-                    WHERE state = 'queued' AND upstream = :upstream AND priority = :priority AND id < :id
+                    WHERE state = 'queued' AND upstream = :upstream AND priority = :priority
+                      AND (fair_tag, id) < (:fairTag, :id)
                     LIMIT :cap) before
                 """)
-                .param("upstream", upstream)
-                .param("priority", priority.rank())
-                .param("id", jobId)
+                .param("upstream", job.upstream())
+                .param("priority", job.priority().rank())
+                .param("fairTag", job.fairTag())
+                .param("id", job.id())
                 .param("cap", cap)
                 .query(Long.class)
                 .single();
     }
 
     @Override
-    public long countQueuedFrom(String upstream, Priority priority, long jobId, int cap) {
+    public long countQueuedFrom(Job job, int cap) {
         // Index: job_claim_idx, at most `cap` entries from the job on. Locks nothing.
         return jdbc.sql("""
                 SELECT count(*) FROM (
                     SELECT 1 FROM job
-                    WHERE state = 'queued' AND upstream = :upstream AND priority = :priority AND id >= :id
+                    WHERE state = 'queued' AND upstream = :upstream AND priority = :priority
+                      AND (fair_tag, id) >= (:fairTag, :id)
                     LIMIT :cap) from_here
                 """)
-                .param("upstream", upstream)
-                .param("priority", priority.rank())
-                .param("id", jobId)
+                .param("upstream", job.upstream())
+                .param("priority", job.priority().rank())
+                .param("fairTag", job.fairTag())
+                .param("id", job.id())
                 .param("cap", cap)
                 .query(Long.class)
                 .single();
+    }
+
+    @Override
+    public Map<Priority, Long> countQueuedInProjectByPriority(long projectId) {
+        // An index-only count over job_project_queued_idx (project_id, priority) WHERE state = 'queued'.
+        Map<Priority, Long> counts = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) {
+            counts.put(p, 0L);
+        }
+        jdbc.sql(
+                        "SELECT priority, count(*) AS n FROM job WHERE state = 'queued' AND project_id = :project GROUP BY priority")
+                .param("project", projectId)
+                .query(rs -> {
+                    counts.put(Priority.ofRank(rs.getShort("priority")), rs.getLong("n"));
+                });
+        return counts;
     }
 
     @Override
@@ -102,10 +123,11 @@ class JobCountsImpl implements JobCounts {
     }
 
     @Override
-    public long[] queuedIdRange(String upstream, Priority priority) {
+    public long[] queuedTurnRange(String upstream, Priority priority) {
         // Two probes of job_claim_idx: its first and last entry for (upstream, priority).
         return jdbc.sql("""
-                SELECT min(id), max(id) FROM job WHERE state = 'queued' AND upstream = :upstream AND priority = :priority
+                SELECT min(fair_tag), max(fair_tag) FROM job
+                WHERE state = 'queued' AND upstream = :upstream AND priority = :priority
                 """)
                 .param("upstream", upstream)
                 .param("priority", priority.rank())
@@ -122,6 +144,20 @@ class JobCountsImpl implements JobCounts {
                 SELECT upstream, count(*) AS n FROM job
                 WHERE state IN ('claimed', 'submitted') GROUP BY upstream ORDER BY upstream
                 """).query(rs -> {
+            counts.put(rs.getString("upstream"), rs.getLong("n"));
+        });
+        return counts;
+    }
+
+    @Override
+    public Map<String, Long> countRunningByUpstreamInProject(long projectId) {
+        // Served by job_lease_idx's predicate (claimed or submitted rows, at most the in-flight
+        // limits), filtered on the heap row.
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.sql("""
+                SELECT upstream, count(*) AS n FROM job
+                WHERE state IN ('claimed', 'submitted') AND project_id = :project GROUP BY upstream ORDER BY upstream
+                """).param("project", projectId).query(rs -> {
             counts.put(rs.getString("upstream"), rs.getLong("n"));
         });
         return counts;

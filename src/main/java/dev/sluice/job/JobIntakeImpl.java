@@ -25,16 +25,74 @@ class JobIntakeImpl implements JobIntake {
     }
 
     @Override
-    public OptionalLong insert(NewJob job, Instant now) {
-        // ON CONFLICT waits for a concurrent insert of the same key to commit, then does nothing:
-        // two racing requests with one key make exactly one job.
+    public long reserveTurns(Owner owner, String upstream, Priority priority, long count) {
+        // Locks: the lane's fair_lane row (project, upstream, priority), from the upsert to this
+        // statement's commit; other projects' lanes are not touched. The head of the shared queue
+        // is the first entry of job_claim_idx for (upstream, priority), or with none queued the
+        // last turn given in any lane there (fair_lane_queue_idx). set_config(..., true) makes this
+        // one transaction commit without waiting for the WAL flush, so the lock is held for
+        // microseconds: a turn lost in a crash costs nothing, and the job that uses it commits
+        // (and flushes the WAL up to and past this commit) before anyone can see it.
+        long span = count * owner.stride();
+        return jdbc.sql("""
+                WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
+                head AS (
+                    SELECT coalesce(
+                        (SELECT fair_tag FROM job WHERE state = 'queued' AND upstream = :upstream
+                                                    AND priority = :priority
+                         ORDER BY fair_tag LIMIT 1),
+                        (SELECT max(next_tag) FROM fair_lane WHERE upstream = :upstream AND priority = :priority),
+                        0) AS tag
+                    FROM async)
+                INSERT INTO fair_lane AS l (project_id, upstream, priority, next_tag)
+                SELECT :project, :upstream, :priority, head.tag + :span FROM head
+                ON CONFLICT (project_id, upstream, priority)
+                DO UPDATE SET next_tag = greatest(l.next_tag, EXCLUDED.next_tag - :span) + :span
+                RETURNING next_tag - :span
+                """)
+                .param("project", owner.projectId())
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
+                .param("span", span)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public void lockProjectQueue(long projectId) {
+        // A transaction-scoped advisory lock in Sluice's namespace (0x534C, "SL"): no table row.
+        jdbc.sql("SELECT pg_advisory_xact_lock(21324, CAST(:project AS integer))")
+                .param("project", projectId)
+                .query((rs, n) -> 1)
+                .single();
+    }
+
+    @Override
+    public long countQueuedInProject(long projectId, long cap) {
+        // Index: job_project_queued_idx (project_id, priority) WHERE state = 'queued'; at most
+        // `cap` entries read. Locks nothing.
+        return jdbc.sql("""
+                SELECT count(*) FROM (
+                    SELECT 1 FROM job WHERE state = 'queued' AND project_id = :project LIMIT :cap) queued
+                """)
+                .param("project", projectId)
+                .param("cap", cap)
+                .query(Long.class)
+                .single();
+    }
+
+    @Override
+    public OptionalLong insert(NewJob job, Owner owner, long fairTag, Instant now) {
+        // ON CONFLICT waits for a concurrent insert of the same key in the same project to commit,
+        // then does nothing: two racing requests with one key make exactly one job.
         List<Long> ids = jdbc.sql("""
                 WITH ins AS (
                     INSERT INTO job (upstream, endpoint, payload, token_count, priority, state,
-                                     idempotency_key, callback_url, max_attempts, run_after, created_at)
+                                     idempotency_key, callback_url, max_attempts, run_after, created_at,
+                                     project_id, api_key_id, fair_tag)
                     VALUES (:upstream, :endpoint, CAST(:payload AS jsonb), :tokenCount, :priority, 'queued',
-                            :idempotencyKey, :callbackUrl, :maxAttempts, :now, :now)
-                    ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+                            :idempotencyKey, :callbackUrl, :maxAttempts, :now, :now, :project, :apiKey, :fairTag)
+                    ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id),
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
@@ -50,6 +108,9 @@ class JobIntakeImpl implements JobIntake {
                 .param("callbackUrl", job.callbackUrl())
                 .param("maxAttempts", job.maxAttempts())
                 .param("now", JobSql.ts(now))
+                .param("project", owner.projectId())
+                .param("apiKey", owner.apiKeyId(), java.sql.Types.BIGINT)
+                .param("fairTag", fairTag)
                 .query(Long.class)
                 .list();
         return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.getFirst());
@@ -61,8 +122,9 @@ class JobIntakeImpl implements JobIntake {
         long rows;
         try {
             rows = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
-                    COPY job (batch_id, custom_id, upstream, endpoint, payload, token_count, priority,
-                              state, callback_url, max_attempts, run_after, created_at)
+                    COPY job (fair_tag, batch_id, custom_id, upstream, endpoint, payload, token_count,
+                              priority, state, callback_url, max_attempts, run_after, created_at,
+                              project_id, api_key_id)
                     FROM STDIN (FORMAT text)""", encodedRows, 1 << 16);
         } catch (SQLException | IOException e) {
             throw new DataAccessResourceFailureException("COPY of batch " + batchId + " into job failed", e);

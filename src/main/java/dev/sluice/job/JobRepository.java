@@ -28,7 +28,7 @@ public interface JobRepository
 
     Optional<Job> findById(long id);
 
-    Optional<Job> findByIdempotencyKey(String idempotencyKey);
+    Optional<Job> findByProjectIdAndIdempotencyKey(long projectId, String idempotencyKey);
 
     /** A page of a batch's jobs in creation order, after the cursor; served by job_batch_idx. */
     List<Job> findByBatchIdAndIdGreaterThanOrderByIdAsc(long batchId, long afterId, Limit limit);

@@ -9,6 +9,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
 
 /** Enqueues, finds and cancels single jobs. */
@@ -22,29 +23,62 @@ public class JobService {
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final ObjectMapper json;
+    private final TransactionTemplate transaction;
 
-    JobService(JobRepository jobs, Clock clock, ApplicationEventPublisher events, ObjectMapper json) {
+    JobService(
+            JobRepository jobs,
+            Clock clock,
+            ApplicationEventPublisher events,
+            ObjectMapper json,
+            TransactionTemplate transaction) {
         this.jobs = jobs;
         this.clock = clock;
         this.events = events;
         this.json = json;
+        this.transaction = transaction;
     }
 
-    public Enqueued enqueue(NewJob request) {
+    /**
+     * Enqueues the job at its owner's next turn. A project with a queue limit is checked and
+     * inserted under its enqueue lock, so two requests cannot both take the last place; over the
+     * limit, nothing is stored ({@link QueueLimitException}).
+     */
+    public Enqueued enqueue(NewJob request, Owner owner) {
         // To the microsecond, as PostgreSQL keeps it: the answer shows what a later read shows.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        OptionalLong id = jobs.insert(request, now);
+        long turn = jobs.reserveTurns(owner, request.upstream(), request.priority(), 1);
+        OptionalLong id = owner.maxQueued() == null
+                ? jobs.insert(request, owner, turn, now)
+                : transaction.execute(status -> {
+                    checkRoom(jobs, owner, 1);
+                    return jobs.insert(request, owner, turn, now);
+                });
         if (id.isPresent()) {
             events.publishEvent(new JobsEnqueued(Set.of(request.upstream())));
-            return new Enqueued(Job.queued(id.getAsLong(), request, now), true);
+            return new Enqueued(Job.queued(id.getAsLong(), request, owner, turn, now), true);
         }
-        Job existing = jobs.findByIdempotencyKey(request.idempotencyKey())
+        Job existing = jobs.findByProjectIdAndIdempotencyKey(owner.projectId(), request.idempotencyKey())
                 .orElseThrow(() -> new IllegalStateException("idempotency key conflict, but no job holds the key"));
         if (!sameRequest(existing, request)) {
             throw new IdempotencyConflictException(
                     request.idempotencyKey(), IdempotencyConflictException.Kind.JOB, existing.id());
         }
         return new Enqueued(existing, false);
+    }
+
+    /**
+     * Takes the owner's enqueue lock (until the caller's transaction ends) and refuses {@code adding}
+     * more jobs if they would pass its queue limit. Call inside the transaction that inserts them.
+     */
+    public static void checkRoom(JobIntake jobs, Owner owner, long adding) {
+        if (owner.maxQueued() == null) {
+            return;
+        }
+        jobs.lockProjectQueue(owner.projectId());
+        long queued = jobs.countQueuedInProject(owner.projectId(), owner.maxQueued() + 1);
+        if (queued + adding > owner.maxQueued()) {
+            throw new QueueLimitException(owner.maxQueued(), queued, adding);
+        }
     }
 
     private boolean sameRequest(Job job, NewJob request) {
@@ -57,12 +91,19 @@ public class JobService {
                 && json.readTree(job.payload()).equals(json.readTree(request.payloadJson()));
     }
 
-    public Optional<Job> find(long id) {
-        return jobs.findById(id);
+    /** The job, if the caller sees it: another project's job is as absent as one that never was. */
+    public Optional<Job> find(long id, Visibility visibility) {
+        return jobs.findById(id).filter(j -> visibility.sees(j.projectId()));
     }
 
-    /** Re-queues a failed or submit_unknown job with a fresh set of attempts. */
-    public Job retry(long id) {
+    /** The job if the caller sees it, else {@link JobNotFoundException}. */
+    public Job get(long id, Visibility visibility) {
+        return find(id, visibility).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    /** Re-queues a failed or submit_unknown job with a fresh set of attempts (under its old turn). */
+    public Job retry(long id, Visibility visibility) {
+        get(id, visibility);
         if (!jobs.retry(id, clock.instant())) {
             Job job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
             throw new JobStateConflictException(id, job.state(), "only a failed or submit_unknown job can be retried");
@@ -73,7 +114,8 @@ public class JobService {
     }
 
     /** True when the job was cancelled now; false when it had already been submitted or finished. */
-    public boolean cancel(long id) {
+    public boolean cancel(long id, Visibility visibility) {
+        get(id, visibility);
         if (jobs.cancel(id, clock.instant())) {
             return true;
         }

@@ -30,14 +30,15 @@ public class ReportRepository {
         this.jdbc = jdbc;
     }
 
-    /** {@code wait_time_stats(from, to, bucket, groupBy)}, as the SQL function answers it. */
+    /** {@code wait_time_stats(from, to, bucket, groupBy, onlyProject)}, as the SQL function answers it (null project: all). */
     @Transactional(readOnly = true)
-    public Table waitTimes(Instant from, Instant to, String bucket, String groupBy) {
-        return jdbc.sql("SELECT * FROM wait_time_stats(:from, :to, :bucket, :groupBy)")
+    public Table waitTimes(Instant from, Instant to, String bucket, String groupBy, Long onlyProject) {
+        return jdbc.sql("SELECT * FROM wait_time_stats(:from, :to, :bucket, :groupBy, CAST(:project AS bigint))")
                 .param("from", Timestamp.from(from))
                 .param("to", Timestamp.from(to))
                 .param("bucket", bucket)
                 .param("groupBy", groupBy)
+                .param("project", onlyProject, java.sql.Types.BIGINT)
                 .query(ReportRepository::table);
     }
 

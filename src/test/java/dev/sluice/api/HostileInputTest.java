@@ -281,6 +281,7 @@ class HostileInputTest {
                 java.net.Socket s = new java.net.Socket("127.0.0.1", port);
                 s.getOutputStream()
                         .write(("POST /api/v1/batches HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                        + "Authorization: Bearer " + dev.sluice.TestKeys.ADMIN + "\r\n"
                                         + "Content-Type: application/x-ndjson\r\nContent-Length: 1000000\r\n\r\n{")
                                 .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
                 s.getOutputStream().flush();

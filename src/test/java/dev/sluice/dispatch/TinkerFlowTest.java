@@ -58,7 +58,7 @@ class TinkerFlowTest {
     void setUp() {
         Fixtures.truncate(jdbc);
         api = new Api(port);
-        emulator = new Api(Integer.parseInt(EmulatorServer.sharedUrl().replaceAll(".*:", "")));
+        emulator = Api.emulator(Integer.parseInt(EmulatorServer.sharedUrl().replaceAll(".*:", "")));
         emulator.postJson("/emulator/reset", "{}");
     }
 

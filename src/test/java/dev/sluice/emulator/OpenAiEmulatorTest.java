@@ -23,7 +23,7 @@ class OpenAiEmulatorTest {
                 "--sluice.emulator.openai.tokens-per-minute=1000",
                 "--sluice.emulator.openai.requests-per-day=100",
                 "--sluice.emulator.openai.latency=0ms");
-        api = new Api(Integer.parseInt(EmulatorServer.url(emulator).replaceAll(".*:", "")));
+        api = Api.emulator(Integer.parseInt(EmulatorServer.url(emulator).replaceAll(".*:", "")));
     }
 
     @AfterEach

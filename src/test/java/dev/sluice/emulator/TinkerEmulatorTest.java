@@ -23,7 +23,7 @@ class TinkerEmulatorTest {
         all[0] = "--spring.datasource.url=jdbc:postgresql://127.0.0.1:1/none";
         System.arraycopy(args, 0, all, 1, args.length);
         emulator = EmulatorServer.start(all);
-        api = new Api(Integer.parseInt(EmulatorServer.url(emulator).replaceAll(".*:", "")));
+        api = Api.emulator(Integer.parseInt(EmulatorServer.url(emulator).replaceAll(".*:", "")));
     }
 
     @AfterEach

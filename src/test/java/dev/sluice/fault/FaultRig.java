@@ -8,6 +8,7 @@ import dev.sluice.SluiceApplication;
 import dev.sluice.TestClock;
 import dev.sluice.TestClockConfiguration;
 import dev.sluice.TestDatabase;
+import dev.sluice.TestKeys;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -54,7 +55,7 @@ final class FaultRig implements AutoCloseable {
     }
 
     Api emulatorApi() {
-        return new Api(Integer.parseInt(emulatorUrl.replaceAll(".*:", "")));
+        return Api.emulator(Integer.parseInt(emulatorUrl.replaceAll(".*:", "")));
     }
 
     JsonNode emulatorStats() {
@@ -126,8 +127,10 @@ final class FaultRig implements AutoCloseable {
         command.add("--spring.main.sources=" + TestClockConfiguration.class.getName());
         settings.forEach((k, v) -> command.add("--" + k + "=" + v));
         File log = new File(System.getProperty("java.io.tmpdir"), "sluice-fault-" + (++started) + ".log");
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        // The admin key from the environment, as in production: never on the command line.
+        builder.environment().put("SLUICE_ADMIN_KEY", TestKeys.ADMIN);
+        Process p = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
                 .start();
         instances.add(p);

@@ -34,17 +34,20 @@ class JobCountsTest extends JobSqlTest {
         assertThat(jobs.countQueuedByUpstreamAndPriority())
                 .containsEntry("noop", Map.of(Priority.HIGH, 1L, Priority.NORMAL, 3L))
                 .containsEntry("other", Map.of(Priority.LOW, 1L));
-        assertThat(jobs.countQueuedBefore("noop", Priority.NORMAL, n3, 100)).isEqualTo(2);
-        assertThat(jobs.countQueuedBefore("noop", Priority.NORMAL, n3, 1))
-                .as("capped")
-                .isEqualTo(1);
-        assertThat(jobs.countQueuedFrom("noop", Priority.NORMAL, n2, 100))
+        Job third = jobs.findById(n3).orElseThrow();
+        assertThat(jobs.countQueuedBefore(third, 100)).isEqualTo(2);
+        assertThat(jobs.countQueuedBefore(third, 1)).as("capped").isEqualTo(1);
+        assertThat(jobs.countQueuedFrom(jobs.findById(n2).orElseThrow(), 100))
                 .as("it and newer")
                 .isEqualTo(2);
         assertThat(jobs.countQueuedHigher("noop", Priority.NORMAL, 100)).isEqualTo(1);
         assertThat(jobs.countQueuedHigher("noop", Priority.HIGH, 100)).isZero();
-        assertThat(jobs.queuedIdRange("noop", Priority.NORMAL)).containsExactly(n1, n3);
-        assertThat(jobs.queuedIdRange("other", Priority.HIGH)).isNull();
+        assertThat(jobs.queuedTurnRange("noop", Priority.NORMAL))
+                .containsExactly(jobs.findById(n1).orElseThrow().fairTag(), third.fairTag());
+        assertThat(third.fairTag() - jobs.findById(n1).orElseThrow().fairTag())
+                .as("one project's jobs take consecutive turns")
+                .isEqualTo(2 * Owner.SLUICE.stride());
+        assertThat(jobs.queuedTurnRange("other", Priority.HIGH)).isNull();
         assertThat(h1).isLessThan(n1);
     }
 

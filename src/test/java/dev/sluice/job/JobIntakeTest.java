@@ -48,7 +48,10 @@ class JobIntakeTest extends JobSqlTest {
 
         assertThat(first).isPresent();
         assertThat(again).as("the key is taken").isEmpty();
-        assertThat(jobs.findByIdempotencyKey("key-1").orElseThrow().id()).isEqualTo(first.getAsLong());
+        assertThat(jobs.findByProjectIdAndIdempotencyKey(Owner.SLUICE.projectId(), "key-1")
+                        .orElseThrow()
+                        .id())
+                .isEqualTo(first.getAsLong());
         assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single())
                 .isEqualTo(1);
         assertThat(jdbc.sql("SELECT count(*) FROM job_status_history")
@@ -63,7 +66,7 @@ class JobIntakeTest extends JobSqlTest {
         jdbc.sql("INSERT INTO batch (id, created_at) VALUES (?, ?)")
                 .params(batchId, java.sql.Timestamp.from(now))
                 .update();
-        JobCopyEncoder encoder = new JobCopyEncoder(batchId, now);
+        JobCopyEncoder encoder = new JobCopyEncoder(batchId, Owner.SLUICE, now);
         ByteArrayOutputStream rows = new ByteArrayOutputStream();
         for (int i = 0; i < 3; i++) {
             encoder.write(
@@ -80,7 +83,12 @@ class JobIntakeTest extends JobSqlTest {
                     rows);
         }
 
-        Long copied = tx.execute(s -> jobs.copyIn(batchId, new ByteArrayInputStream(rows.toByteArray()), now));
+        long first = jobs.reserveTurns(Owner.SLUICE, "noop", Priority.LOW, 3);
+        Long copied = tx.execute(s -> jobs.copyIn(
+                batchId,
+                JobCopyEncoder.stamp(
+                        new ByteArrayInputStream(rows.toByteArray()), new long[] {first}, Owner.SLUICE.stride()),
+                now));
 
         assertThat(copied).isEqualTo(3);
         assertThat(jobs.countInBatch(batchId)).isEqualTo(3);
@@ -89,6 +97,12 @@ class JobIntakeTest extends JobSqlTest {
                         .query(String.class)
                         .list())
                 .containsExactly("line-0", "line-1", "line-2");
+        assertThat(jdbc.sql("SELECT fair_tag FROM job WHERE batch_id = ? ORDER BY id")
+                        .param(batchId)
+                        .query(Long.class)
+                        .list())
+                .as("each line takes the next of the turns reserved for its lane")
+                .containsExactly(first, first + Owner.SLUICE.stride(), first + 2 * Owner.SLUICE.stride());
         assertThat(jdbc.sql("SELECT payload->>'tab' FROM job WHERE custom_id = 'line-1'")
                         .query(String.class)
                         .single())
