@@ -127,6 +127,27 @@ class CallbackFlowTest {
     }
 
     @Test
+    void aProjectWithItsOwnSecretHasItsCallbacksSignedWithIt() {
+        String project = "signed-" + java.util.UUID.randomUUID().toString().substring(0, 6);
+        String own = "the-projects-own-secret-0123";
+        assertThat(api.put("/api/v1/projects/" + project, "{\"callback_secret\":\"" + own + "\"}")
+                        .status())
+                .isEqualTo(200);
+        Api.Answer key = api.postJson("/api/v1/keys", """
+                {"project":"%s","name":"hooks","scopes":["submit"]}""".formatted(project));
+        Api team = api.as(key.json().get("key").asString());
+
+        Api.Answer a = team.postJson("/api/v1/jobs", """
+                {"endpoint":"/e","payload":{},"token_count":1,"callback_url":"%s"}""".formatted(receiver.url()));
+        assertThat(a.status()).isEqualTo(201);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.received.size() == 1);
+
+        CallbackReceiver.Received r = receiver.received.getFirst();
+        assertThat(verifies(r, own)).isTrue();
+        assertThat(verifies(r, SECRET)).as("not the server's secret").isFalse();
+    }
+
+    @Test
     void retriesAFailingReceiverWithBackoffAndRecordsEveryAttempt() {
         receiver.failFirst.set(2);
         long id = enqueueWithCallback();
