@@ -49,7 +49,7 @@ for n in "${SIZES[@]}"; do
   q -c "TRUNCATE job, job_status_history, batch RESTART IDENTITY CASCADE"
   q -c "INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at,
                         fair_tag)
-        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now(), g * 1000000
+        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now(), g::bigint * 1000000
         FROM generate_series(1, $n) g" >/dev/null
   q -c "VACUUM ANALYZE job" >/dev/null
   m=$(( n < MEASURE ? n : MEASURE ))

@@ -58,7 +58,7 @@ fresh() { q -c "TRUNCATE job, job_status_history, batch, queue_snapshot RESTART 
 queue() {
   q -c "INSERT INTO job (upstream, endpoint, payload, token_count, priority, state, max_attempts, run_after, created_at,
                         fair_tag)
-        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now(), g * 1000000
+        SELECT 'noop', '/v1/bench', '{\"prompt\":\"hello\"}', 10, g % 3, 'queued', 3, now(), now(), g::bigint * 1000000
         FROM generate_series(1, $1) g" >/dev/null
   q -c "VACUUM ANALYZE job" >/dev/null
 }

@@ -11,7 +11,7 @@ CREATE TABLE project (
     weight             integer     NOT NULL DEFAULT 1 CHECK (weight BETWEEN 1 AND 1000),
     -- The most jobs it may have queued at once; the priorities it may use (ranks: 0 high, 1
     -- normal, 2 low); the most jobs in one batch.
-    max_queued         bigint      CHECK (max_queued >= 0),
+    max_queued         bigint      CHECK (max_queued BETWEEN 0 AND 1000000000000),
     allowed_priorities smallint[]  CHECK (allowed_priorities <@ ARRAY[0, 1, 2]::smallint[]),
     max_batch_jobs     integer     CHECK (max_batch_jobs >= 1),
     -- Signs this project's callbacks (HMAC-SHA256) instead of sluice.callbacks.secret. Kept as
@@ -57,8 +57,9 @@ ALTER TABLE batch
     ADD COLUMN project_id bigint NOT NULL DEFAULT 1 REFERENCES project (id),
     ADD COLUMN api_key_id bigint REFERENCES api_key (id);
 
--- Jobs queued before this migration keep their order: their turn is their id.
-UPDATE job SET fair_tag = id * 1000000 WHERE state = 'queued';
+-- Jobs not finished before this migration keep their order: their turn is their id (a job at
+-- work may come back to the queue). A finished job that is retried takes the head's turn then.
+UPDATE job SET fair_tag = id * 1000000 WHERE state IN ('queued', 'claimed', 'submitted', 'submit_unknown');
 
 -- The claim's index, now in fair order: only queued rows, in exactly the claim order.
 DROP INDEX job_claim_idx;

@@ -12,7 +12,7 @@ import dev.sluice.job.Priority;
 import dev.sluice.job.ProjectLimitException;
 import dev.sluice.job.QueueFields;
 import dev.sluice.job.Violation;
-import dev.sluice.project.AuditLog;
+import dev.sluice.project.AuditedActions;
 import dev.sluice.project.Caller;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -49,7 +49,7 @@ class JobController {
     private final ObjectMapper json;
     private final WaitEstimator waits;
     private final CallbackRepository callbacks;
-    private final AuditLog audit;
+    private final AuditedActions actions;
     private final BodyPermits bodies;
 
     JobController(
@@ -60,8 +60,8 @@ class JobController {
             ObjectMapper json,
             WaitEstimator waits,
             CallbackRepository callbacks,
-            AuditLog audit) {
-        this.audit = audit;
+            AuditedActions actions) {
+        this.actions = actions;
         this.jobs = jobs;
         this.parser = parser;
         this.history = history;
@@ -164,10 +164,7 @@ class JobController {
     /** Re-queues a failed job with a fresh set of attempts; 409 when the job is not failed. */
     @PostMapping("/{id}/retry")
     JobView retry(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
-        Job job = jobs.retry(id, caller.visibility());
-        audit.record(
-                caller, "job.retry", "job:" + id, Map.of("state", job.state().wireName()));
-        return JobView.of(job);
+        return JobView.of(actions.retry(caller, id));
     }
 
     @GetMapping("/{id}/history")
@@ -185,8 +182,6 @@ class JobController {
     /** Cancels a job not yet submitted upstream; {@code cancelled: false} when it was too late. */
     @DeleteMapping("/{id}")
     Map<String, Object> cancel(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
-        boolean cancelled = jobs.cancel(id, caller.visibility());
-        audit.record(caller, "job.cancel", "job:" + id, Map.of("cancelled", cancelled));
-        return Map.of("id", id, "cancelled", cancelled);
+        return Map.of("id", id, "cancelled", actions.cancel(caller, id));
     }
 }

@@ -84,6 +84,23 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return p;
     }
 
+    /**
+     * A lock not had within lock_timeout (5 s): another request of the same project holds its
+     * enqueue lock (a large batch under a queue limit). Nothing was stored; try again.
+     */
+    @ExceptionHandler(org.springframework.dao.PessimisticLockingFailureException.class)
+    org.springframework.http.ResponseEntity<ProblemDetail> busyLock(RuntimeException e) {
+        ProblemDetail p = problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "busy",
+                "Busy",
+                "another request of this project holds its queue; nothing was stored, try again");
+        p.setProperty("errors", List.of(Map.of("field", "(request)", "rule", "try again after Retry-After seconds")));
+        return org.springframework.http.ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header("Retry-After", "1")
+                .body(p);
+    }
+
     @ExceptionHandler(QueueLimitException.class)
     ProblemDetail queueLimit(QueueLimitException e) {
         ProblemDetail p = problem(

@@ -36,6 +36,9 @@ import tools.jackson.databind.ObjectMapper;
 @RequestMapping("/api/v1/projects")
 class ProjectController {
 
+    /** The largest max_queued (as the project table's CHECK says). */
+    private static final long MAX_QUEUED = 1_000_000_000_000L;
+
     private static final Set<String> FIELDS =
             Set.of("weight", "max_queued", "allowed_priorities", "max_batch_jobs", "callback_secret");
 
@@ -176,8 +179,8 @@ class ProjectController {
     }
 
     private static Long longValue(JsonNode v, String field, List<Violation> violations) {
-        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-            violations.add(Violation.of(field, "must be an integer >= 0, or null"));
+        if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0 || v.longValue() > MAX_QUEUED) {
+            violations.add(Violation.of(field, "must be an integer from 0 to " + MAX_QUEUED + ", or null"));
             return null;
         }
         return v.longValue();

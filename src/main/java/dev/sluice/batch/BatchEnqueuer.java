@@ -123,39 +123,73 @@ public class BatchEnqueuer {
             // The batch's turns, lane by lane, each reserved in a short transaction of its own.
             Owner owner = request.owner();
             long[] firstTurns = encoded.lanes().stream()
-                    .mapToLong(l -> jobs.reserveTurns(owner, l.upstream(), l.priority(), l.jobs()))
+                    .mapToLong(l -> jobs.reserveTurns(owner, l.upstream(), l.priority(), l.jobs(), now))
                     .toArray();
-            Created created = transaction.execute(status -> {
-                if (batches.insert(
-                                batchId,
-                                now,
-                                request.idempotencyKey(),
-                                sha256,
-                                owner.projectId(),
-                                owner.apiKeyId() == null ? 0 : owner.apiKeyId())
-                        == 0) {
-                    // A concurrent request with the same key committed first: answer with its batch.
-                    return repeat(
-                            batches.findByProjectIdAndIdempotencyKey(owner.projectId(), request.idempotencyKey())
-                                    .orElseThrow(),
-                            request,
-                            sha256);
+            Created created;
+            try {
+                created = store(batchId, now, request, sha256, encoded, rows, firstTurns);
+            } catch (RuntimeException e) {
+                try {
+                    releaseTurns(owner, encoded.lanes(), firstTurns);
+                } catch (RuntimeException notReleased) {
+                    e.addSuppressed(notReleased);
                 }
-                JobService.checkRoom(jobs, owner, encoded.jobCount());
-                try (InputStream in = JobCopyEncoder.stamp(Files.newInputStream(rows), firstTurns, owner.stride())) {
-                    return new Created(batchId, jobs.copyIn(batchId, in, now), true);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+                throw e;
+            }
             if (created.created()) {
                 events.publishEvent(new JobsEnqueued(encoded.upstreams()));
+            } else {
+                releaseTurns(owner, encoded.lanes(), firstTurns);
             }
             return created;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
             deleteQuietly(rows);
+        }
+    }
+
+    /**
+     * In one short transaction: the batch row (or the batch a concurrent request with the same key
+     * made), the project's queue limit under its lock, and the jobs by one COPY at their turns.
+     */
+    private Created store(
+            long batchId, Instant now, Request request, byte[] sha256, Encoded encoded, Path rows, long[] firstTurns) {
+        Owner owner = request.owner();
+        return transaction.execute(status -> {
+            if (batches.insert(
+                            batchId,
+                            now,
+                            request.idempotencyKey(),
+                            sha256,
+                            owner.projectId(),
+                            owner.apiKeyId() == null ? 0 : owner.apiKeyId())
+                    == 0) {
+                // A concurrent request with the same key committed first: answer with its batch.
+                return repeat(
+                        batches.findByProjectIdAndIdempotencyKey(owner.projectId(), request.idempotencyKey())
+                                .orElseThrow(),
+                        request,
+                        sha256);
+            }
+            JobService.checkRoom(jobs, owner, encoded.jobCount());
+            try (InputStream in = JobCopyEncoder.stamp(Files.newInputStream(rows), firstTurns, owner.stride())) {
+                return new Created(batchId, jobs.copyIn(batchId, in, now), true);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** Gives back the turns of a batch that was not stored, so its refusal costs the project no place. */
+    private void releaseTurns(Owner owner, List<JobCopyEncoder.Lane> lanes, long[] firstTurns) {
+        for (int i = 0; i < lanes.size(); i++) {
+            jobs.releaseTurns(
+                    owner,
+                    lanes.get(i).upstream(),
+                    lanes.get(i).priority(),
+                    firstTurns[i],
+                    lanes.get(i).jobs());
         }
     }
 

@@ -139,14 +139,25 @@ class CallbackSender implements Background {
             Map<String, String> headers = new LinkedHashMap<>();
             headers.put("X-Sluice-Delivery", Long.toString(due.id()));
             headers.put("X-Sluice-Job", Long.toString(job.id()));
-            // The job's project's own secret, else the server's.
+            // The job's project's own secret, else the server's; never sent unsigned.
             String secret =
                     projects.callbackSecret(job.projectId()).orElse(properties.signing() ? properties.secret() : null);
-            if (secret != null) {
-                headers.put(
-                        "X-Sluice-Signature",
-                        CallbackSigner.header(secret, clock.instant().getEpochSecond(), body));
+            if (secret == null) {
+                deliveries.recordAttempt(
+                        due,
+                        "failed",
+                        started,
+                        null,
+                        "not sent: no secret to sign it with (the project's callback_secret was cleared and"
+                                + " sluice.callbacks.secret is not set)",
+                        null,
+                        0,
+                        started);
+                return;
             }
+            headers.put(
+                    "X-Sluice-Signature",
+                    CallbackSigner.header(secret, clock.instant().getEpochSecond(), body));
             answer = poster.post(URI.create(due.url()), headers, body, budget);
         }
         int ms = (int) ((System.nanoTime() - t0) / 1_000_000);

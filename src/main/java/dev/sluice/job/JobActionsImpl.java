@@ -35,15 +35,27 @@ class JobActionsImpl implements JobActions {
     public boolean retry(long jobId, Instant now) {
         return jdbc.sql("""
                 WITH retried AS (
-                    UPDATE job
+                    -- Its turn: the head of its queue (first in line, as an old job should be, but
+                    -- never behind the head, so a job that failed days ago cannot pull the head of
+                    -- the queue back and let new projects' jobs in ahead of everyone). The head is
+                    -- the first ready entry of job_claim_idx, or with none the last turn given.
+                    UPDATE job j
                     SET state = 'queued', attempts = 0, run_after = :now, finished_at = NULL,
+                        fair_tag = greatest(j.fair_tag, coalesce(
+                            (SELECT q.fair_tag FROM job q
+                             WHERE q.state = 'queued' AND q.upstream = j.upstream AND q.priority = j.priority
+                               AND q.run_after <= :now
+                             ORDER BY q.fair_tag LIMIT 1),
+                            (SELECT max(l.next_tag) FROM fair_lane l
+                             WHERE l.upstream = j.upstream AND l.priority = j.priority),
+                            0)),
                         upstream_session = NULL, upstream_seq_id = NULL, upstream_request_id = NULL,
                         next_poll_at = NULL, poll_errors = 0, send_started_at = NULL, lease_owner = NULL,
                         lease_expires_at = NULL, deferrals = 0
-                    WHERE id = :id AND state IN ('failed', 'submit_unknown')
-                    RETURNING id)
+                    WHERE j.id = :id AND j.state IN ('failed', 'submit_unknown')
+                    RETURNING j.id, j.attempts)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
-                SELECT id, :now, 'queue', 'queued', 0, 'retried by operator' FROM retried
+                SELECT id, :now, 'queue', 'queued', attempts, 'retried by operator' FROM retried
                 """).param("id", jobId).param("now", JobSql.ts(now)).update() == 1;
     }
 }

@@ -12,11 +12,18 @@ public interface JobIntake {
      * answers the first: the jobs take {@code first + i * owner.stride()}, i from 0. Its own short
      * transaction (see fair_lane in V011): the lane's row is locked only while this runs.
      */
-    long reserveTurns(Owner owner, String upstream, Priority priority, long count);
+    long reserveTurns(Owner owner, String upstream, Priority priority, long count, Instant now);
+
+    /**
+     * Gives back turns reserved by {@link #reserveTurns} for jobs that were not stored (a refused
+     * or repeated request), if no later turns were given in the lane since; so a refusal does not
+     * put the project's next jobs further back.
+     */
+    void releaseTurns(Owner owner, String upstream, Priority priority, long first, long count);
 
     /** Inserts a job of {@link Owner#SLUICE} at its next turn; empty when its idempotency key is taken. */
     default OptionalLong insert(NewJob job, Instant now) {
-        return insert(job, Owner.SLUICE, reserveTurns(Owner.SLUICE, job.upstream(), job.priority(), 1), now);
+        return insert(job, Owner.SLUICE, reserveTurns(Owner.SLUICE, job.upstream(), job.priority(), 1, now), now);
     }
 
     /** Inserts a queued job at the given turn; empty when its project already has its idempotency key. */

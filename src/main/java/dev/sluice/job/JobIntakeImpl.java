@@ -12,6 +12,7 @@ import org.postgresql.PGConnection;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.datasource.DataSourceUtils;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /** The statements of {@link JobIntake}. */
 class JobIntakeImpl implements JobIntake {
@@ -25,21 +26,27 @@ class JobIntakeImpl implements JobIntake {
     }
 
     @Override
-    public long reserveTurns(Owner owner, String upstream, Priority priority, long count) {
+    public long reserveTurns(Owner owner, String upstream, Priority priority, long count, Instant now) {
         // Locks: the lane's fair_lane row (project, upstream, priority), from the upsert to this
         // statement's commit; other projects' lanes are not touched. The head of the shared queue
         // is the first entry of job_claim_idx for (upstream, priority), or with none queued the
-        // last turn given in any lane there (fair_lane_queue_idx). set_config(..., true) makes this
+        // last turn given in any lane there (fair_lane_queue_idx); a job waiting out a backoff
+        // (run_after later) is not the head, so it cannot hold the head back while it waits. set_config(..., true)
+        // makes this
         // one transaction commit without waiting for the WAL flush, so the lock is held for
         // microseconds: a turn lost in a crash costs nothing, and the job that uses it commits
         // (and flushes the WAL up to and past this commit) before anyone can see it.
+        if (TransactionSynchronizationManager.isActualTransactionActive()) {
+            // Its asynchronous commit would be the caller's transaction's, and could lose a job.
+            throw new IllegalStateException("turns are reserved outside any transaction");
+        }
         long span = count * owner.stride();
         return jdbc.sql("""
                 WITH async AS (SELECT set_config('synchronous_commit', 'off', true)),
                 head AS (
                     SELECT coalesce(
                         (SELECT fair_tag FROM job WHERE state = 'queued' AND upstream = :upstream
-                                                    AND priority = :priority
+                                                    AND priority = :priority AND run_after <= :now
                          ORDER BY fair_tag LIMIT 1),
                         (SELECT max(next_tag) FROM fair_lane WHERE upstream = :upstream AND priority = :priority),
                         0) AS tag
@@ -54,8 +61,25 @@ class JobIntakeImpl implements JobIntake {
                 .param("upstream", upstream)
                 .param("priority", priority.rank())
                 .param("span", span)
+                .param("now", JobSql.ts(now))
                 .query(Long.class)
                 .single();
+    }
+
+    @Override
+    public void releaseTurns(Owner owner, String upstream, Priority priority, long first, long count) {
+        // Locks the lane's row for this statement; a no-op when later turns were given since.
+        jdbc.sql("""
+                UPDATE fair_lane SET next_tag = :first
+                WHERE project_id = :project AND upstream = :upstream AND priority = :priority
+                  AND next_tag = :first + :span
+                """)
+                .param("first", first)
+                .param("span", count * owner.stride())
+                .param("project", owner.projectId())
+                .param("upstream", upstream)
+                .param("priority", priority.rank())
+                .update();
     }
 
     @Override

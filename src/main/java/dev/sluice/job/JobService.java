@@ -46,19 +46,46 @@ public class JobService {
     public Enqueued enqueue(NewJob request, Owner owner) {
         // To the microsecond, as PostgreSQL keeps it: the answer shows what a later read shows.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        long turn = jobs.reserveTurns(owner, request.upstream(), request.priority(), 1);
-        OptionalLong id = owner.maxQueued() == null
-                ? jobs.insert(request, owner, turn, now)
-                : transaction.execute(status -> {
-                    checkRoom(jobs, owner, 1);
-                    return jobs.insert(request, owner, turn, now);
-                });
+        if (request.idempotencyKey() != null) {
+            // A repeat is answered without reserving a turn (a turn reserved and not used would
+            // put the project's next job one turn further back). Index: job_idempotency_key_idx.
+            Optional<Job> earlier = jobs.findByProjectIdAndIdempotencyKey(owner.projectId(), request.idempotencyKey());
+            if (earlier.isPresent()) {
+                return repeat(earlier.get(), request);
+            }
+        }
+        long turn = jobs.reserveTurns(owner, request.upstream(), request.priority(), 1, now);
+        OptionalLong id;
+        try {
+            id = owner.maxQueued() == null
+                    ? jobs.insert(request, owner, turn, now)
+                    : transaction.execute(status -> {
+                        checkRoom(jobs, owner, 1);
+                        return jobs.insert(request, owner, turn, now);
+                    });
+        } catch (RuntimeException e) {
+            try {
+                jobs.releaseTurns(owner, request.upstream(), request.priority(), turn, 1);
+            } catch (RuntimeException notReleased) {
+                e.addSuppressed(notReleased);
+            }
+            throw e;
+        }
         if (id.isPresent()) {
             events.publishEvent(new JobsEnqueued(Set.of(request.upstream())));
             return new Enqueued(Job.queued(id.getAsLong(), request, owner, turn, now), true);
         }
-        Job existing = jobs.findByProjectIdAndIdempotencyKey(owner.projectId(), request.idempotencyKey())
-                .orElseThrow(() -> new IllegalStateException("idempotency key conflict, but no job holds the key"));
+        // A concurrent request with the same key committed first.
+        jobs.releaseTurns(owner, request.upstream(), request.priority(), turn, 1);
+        return repeat(
+                jobs.findByProjectIdAndIdempotencyKey(owner.projectId(), request.idempotencyKey())
+                        .orElseThrow(
+                                () -> new IllegalStateException("idempotency key conflict, but no job holds the key")),
+                request);
+    }
+
+    /** The job an earlier request with the same key made, if this request is the same one; else 409. */
+    private Enqueued repeat(Job existing, NewJob request) {
         if (!sameRequest(existing, request)) {
             throw new IdempotencyConflictException(
                     request.idempotencyKey(), IdempotencyConflictException.Kind.JOB, existing.id());
@@ -101,10 +128,20 @@ public class JobService {
         return find(id, visibility).orElseThrow(() -> new JobNotFoundException(id));
     }
 
-    /** Re-queues a failed or submit_unknown job with a fresh set of attempts (under its old turn). */
-    public Job retry(long id, Visibility visibility) {
+    /**
+     * Re-queues a failed or submit_unknown job with a fresh set of attempts, at the head of its
+     * queue. {@code owner} is the job's project as the caller knows it: its queue limit is
+     * checked (an admin acting on another project's job passes null: no limit).
+     */
+    public Job retry(long id, Visibility visibility, Owner owner) {
         get(id, visibility);
-        if (!jobs.retry(id, clock.instant())) {
+        boolean retried = Boolean.TRUE.equals(transaction.execute(status -> {
+            if (owner != null) {
+                checkRoom(jobs, owner, 1);
+            }
+            return jobs.retry(id, clock.instant());
+        }));
+        if (!retried) {
             Job job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
             throw new JobStateConflictException(id, job.state(), "only a failed or submit_unknown job can be retried");
         }

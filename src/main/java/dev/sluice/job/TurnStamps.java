@@ -34,35 +34,41 @@ final class TurnStamps extends InputStream {
         return n < 0 ? -1 : one[0] & 0xff;
     }
 
+    /**
+     * Fills {@code out} as far as the rows go (a COPY message per call, so as few calls as the
+     * buffer allows): the pending turn, then row bytes, stamping each row start met on the way.
+     */
     @Override
     public int read(byte[] out, int off, int len) throws IOException {
-        if (len == 0) {
-            return 0;
+        int written = 0;
+        while (written < len) {
+            if (pendingAt < pending.length) {
+                int n = Math.min(len - written, pending.length - pendingAt);
+                System.arraycopy(pending, pendingAt, out, off + written, n);
+                pendingAt += n;
+                written += n;
+                continue;
+            }
+            if (!fill()) {
+                break;
+            }
+            if (atRowStart) {
+                stampRow();
+                continue;
+            }
+            // Up to and including the row's newline.
+            int end = position;
+            while (end < limit && buffer[end] != '\n') {
+                end++;
+            }
+            boolean rowEnds = end < limit;
+            int n = Math.min(len - written, (rowEnds ? end + 1 : limit) - position);
+            System.arraycopy(buffer, position, out, off + written, n);
+            position += n;
+            written += n;
+            atRowStart = rowEnds && position == end + 1;
         }
-        if (pendingAt < pending.length) {
-            int n = Math.min(len, pending.length - pendingAt);
-            System.arraycopy(pending, pendingAt, out, off, n);
-            pendingAt += n;
-            return n;
-        }
-        if (!fill()) {
-            return -1;
-        }
-        if (atRowStart) {
-            stampRow();
-            return read(out, off, len);
-        }
-        // Up to and including the row's newline.
-        int end = position;
-        while (end < limit && buffer[end] != '\n') {
-            end++;
-        }
-        boolean rowEnds = end < limit;
-        int n = Math.min(len, (rowEnds ? end + 1 : limit) - position);
-        System.arraycopy(buffer, position, out, off, n);
-        position += n;
-        atRowStart = rowEnds && position == end + 1;
-        return n;
+        return written == 0 && len > 0 ? -1 : written;
     }
 
     /** Reads the lane number and its tab, and queues the turn and the tab in their place. */

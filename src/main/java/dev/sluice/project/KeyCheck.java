@@ -26,12 +26,18 @@ public class KeyCheck {
 
     private final ApiKeys keys;
     private final Clock clock;
-    private final Cache<ByteBuffer, Optional<Remembered>> cache;
+    private final Cache<ByteBuffer, Remembered> known;
+    /** Hashes no key has, apart: a flood of made-up keys cannot push the real ones out of {@link #known}. */
+    private final Cache<ByteBuffer, Boolean> unknown;
 
     KeyCheck(ApiKeys keys, Clock clock, SecurityProperties properties) {
         this.keys = keys;
         this.clock = clock;
-        this.cache = Caffeine.newBuilder()
+        this.known = Caffeine.newBuilder()
+                .maximumSize(properties.keyCacheSize())
+                .expireAfterWrite(properties.keyCacheTtl())
+                .build();
+        this.unknown = Caffeine.newBuilder()
                 .maximumSize(properties.keyCacheSize())
                 .expireAfterWrite(properties.keyCacheTtl())
                 .build();
@@ -41,8 +47,12 @@ public class KeyCheck {
         if (!Keys.wellFormed(key)) {
             return new Outcome(null, "is not a Sluice key (" + Keys.PREFIX + "...)");
         }
-        Optional<Remembered> found = cache.get(ByteBuffer.wrap(Keys.hash(key)), this::lookUp);
+        ByteBuffer hash = ByteBuffer.wrap(Keys.hash(key));
+        Optional<Remembered> found = unknown.getIfPresent(hash) != null
+                ? Optional.empty()
+                : Optional.ofNullable(known.get(hash, this::lookUp));
         if (found.isEmpty()) {
+            unknown.put(hash, Boolean.TRUE);
             return new Outcome(null, "is not a known key");
         }
         ApiKeys.StoredKey stored = found.get().found().key();
@@ -63,11 +73,14 @@ public class KeyCheck {
 
     /** Forgets every remembered key: after a revocation or a change to a project. */
     public void forgetAll() {
-        cache.invalidateAll();
+        known.invalidateAll();
+        unknown.invalidateAll();
     }
 
-    private Optional<Remembered> lookUp(ByteBuffer hash) {
+    /** The key of this hash from the database, or null (Caffeine then remembers nothing). */
+    private Remembered lookUp(ByteBuffer hash) {
         return keys.findByHash(hash.array())
-                .map(f -> new Remembered(f, new AtomicReference<>(f.key().lastUsedAt())));
+                .map(f -> new Remembered(f, new AtomicReference<>(f.key().lastUsedAt())))
+                .orElse(null);
     }
 }

@@ -26,7 +26,17 @@ public class Projects {
             boolean clearMaxQueued,
             boolean clearAllowedPriorities,
             boolean clearMaxBatchJobs,
-            boolean clearCallbackSecret) {}
+            boolean clearCallbackSecret) {
+
+        /** Hides the secret from anything that prints the settings. */
+        @Override
+        public String toString() {
+            return "Settings[weight=" + weight + ", maxQueued=" + maxQueued + ", allowedPriorities=" + allowedPriorities
+                    + ", maxBatchJobs=" + maxBatchJobs + ", callbackSecret="
+                    + (callbackSecret == null ? "none" : "(set)")
+                    + "]";
+        }
+    }
 
     private static final String COLUMNS =
             "id, name, weight, max_queued, allowed_priorities, max_batch_jobs, callback_secret IS NOT NULL AS has_secret";

@@ -23,7 +23,7 @@ class FairTurnsTest extends JobSqlTest {
         List<Long> ids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             NewJob j = job(priority);
-            long turn = jobs.reserveTurns(owner, j.upstream(), priority, 1);
+            long turn = jobs.reserveTurns(owner, j.upstream(), priority, 1, now);
             ids.add(jobs.insert(j, owner, turn, now).orElseThrow());
         }
         return ids;
@@ -87,5 +87,15 @@ class FairTurnsTest extends JobSqlTest {
 
         assertThat(next.stream().filter(b::contains).count()).isEqualTo(5);
         assertThat(next.stream().filter(a::contains).toList()).containsExactlyElementsOf(a.subList(20, 25));
+    }
+
+    @Test
+    void turnsOfARefusedRequestAreGivenBackSoTheProjectLosesNoPlace() {
+        enqueue(B, Priority.LOW, 3);
+        long first = jobs.reserveTurns(A, "noop", Priority.LOW, 1000, now);
+
+        jobs.releaseTurns(A, "noop", Priority.LOW, first, 1000);
+
+        assertThat(jobs.reserveTurns(A, "noop", Priority.LOW, 1, now)).isEqualTo(first);
     }
 }

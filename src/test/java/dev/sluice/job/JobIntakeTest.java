@@ -83,7 +83,7 @@ class JobIntakeTest extends JobSqlTest {
                     rows);
         }
 
-        long first = jobs.reserveTurns(Owner.SLUICE, "noop", Priority.LOW, 3);
+        long first = jobs.reserveTurns(Owner.SLUICE, "noop", Priority.LOW, 3, now);
         Long copied = tx.execute(s -> jobs.copyIn(
                 batchId,
                 JobCopyEncoder.stamp(
