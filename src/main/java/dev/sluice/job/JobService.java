@@ -24,6 +24,7 @@ public class JobService {
     private final ApplicationEventPublisher events;
     private final ObjectMapper json;
     private final TransactionTemplate transaction;
+    private final TurnBlocks turns;
 
     JobService(
             JobRepository jobs,
@@ -36,6 +37,7 @@ public class JobService {
         this.events = events;
         this.json = json;
         this.transaction = transaction;
+        this.turns = new TurnBlocks(jobs);
     }
 
     /**
@@ -54,7 +56,7 @@ public class JobService {
                 return repeat(earlier.get(), request);
             }
         }
-        long turn = jobs.reserveTurns(owner, request.upstream(), request.priority(), 1, now);
+        long turn = turns.take(owner, request.upstream(), request.priority(), now);
         OptionalLong id;
         try {
             id = owner.maxQueued() == null
@@ -64,11 +66,7 @@ public class JobService {
                         return jobs.insert(request, owner, turn, now);
                     });
         } catch (RuntimeException e) {
-            try {
-                jobs.releaseTurns(owner, request.upstream(), request.priority(), turn, 1);
-            } catch (RuntimeException notReleased) {
-                e.addSuppressed(notReleased);
-            }
+            turns.giveBack(owner, request.upstream(), request.priority(), turn);
             throw e;
         }
         if (id.isPresent()) {
@@ -76,7 +74,7 @@ public class JobService {
             return new Enqueued(Job.queued(id.getAsLong(), request, owner, turn, now), true);
         }
         // A concurrent request with the same key committed first.
-        jobs.releaseTurns(owner, request.upstream(), request.priority(), turn, 1);
+        turns.giveBack(owner, request.upstream(), request.priority(), turn);
         return repeat(
                 jobs.findByProjectIdAndIdempotencyKey(owner.projectId(), request.idempotencyKey())
                         .orElseThrow(

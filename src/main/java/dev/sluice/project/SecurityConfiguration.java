@@ -6,6 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
@@ -58,6 +59,15 @@ class SecurityConfiguration {
                     a.anyRequest().authenticated();
                 });
         return http.build();
+    }
+
+    /**
+     * No observation per security filter per request: it cost a tenth of the HTTP ceiling
+     * (measured, bench/RESULTS.md, issue 13), and the request metrics already time each request.
+     */
+    @Bean
+    SecurityObservationSettings noSecurityObservations() {
+        return SecurityObservationSettings.noObservations();
     }
 
     /** No users and no passwords: keys are checked by {@link ApiKeyFilter}. (Stops Boot making a user.) */

@@ -98,4 +98,22 @@ class FairTurnsTest extends JobSqlTest {
 
         assertThat(jobs.reserveTurns(A, "noop", Priority.LOW, 1, now)).isEqualTo(first);
     }
+
+    @Test
+    void singleJobsTakeTurnsFromBlocksThatLeaveNoGaps() {
+        TurnBlocks blocks = new TurnBlocks(jobs);
+        long stride = A.stride();
+        List<Long> taken = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            taken.add(blocks.take(A, "noop", Priority.LOW, now)); // blocks of 1, 2, then 4
+        }
+        // Later than a block stays fresh: its three unused turns are given back first.
+        taken.add(
+                blocks.take(A, "noop", Priority.LOW, now.plus(TurnBlocks.FRESH).plusMillis(1)));
+
+        long first = taken.getFirst();
+        assertThat(taken)
+                .containsExactly(first, first + stride, first + 2 * stride, first + 3 * stride, first + 4 * stride);
+        assertThat(jobs.reserveTurns(A, "noop", Priority.LOW, 1, now)).isEqualTo(first + 5 * stride);
+    }
 }

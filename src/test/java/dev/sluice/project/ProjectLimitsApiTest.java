@@ -85,6 +85,26 @@ class ProjectLimitsApiTest {
     }
 
     @Test
+    void aRetryCountsAgainstTheQueueLimitToo() {
+        String project = project();
+        admin.put("/api/v1/projects/" + project, "{\"max_queued\":1}");
+        Api team = admin.as(key(admin, project, "submit").get("key").asString());
+        long failed = team.postJson("/api/v1/jobs", JOB).json().get("id").asLong();
+        // The job failed (set here: this instance sends nothing), which frees its place in the queue.
+        jdbc.sql("UPDATE job SET state = 'failed', finished_at = now(), error = 'x' WHERE id = ?")
+                .param(failed)
+                .update();
+        assertThat(team.postJson("/api/v1/jobs", JOB).status()).isEqualTo(201);
+
+        assertProblem(team.postJson("/api/v1/jobs/" + failed + "/retry", ""), 429, "max_queued");
+        assertThat(jdbc.sql("SELECT state FROM job WHERE id = ?")
+                        .param(failed)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("failed");
+    }
+
+    @Test
     void aBadProjectSettingIsA400AndChangesNothing() {
         String project = project();
         admin.put("/api/v1/projects/" + project, "{\"weight\":2}");
