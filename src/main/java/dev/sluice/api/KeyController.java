@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import dev.sluice.intake.JobRequestParser;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Violation;
 import dev.sluice.project.ApiKeys;
@@ -98,7 +99,8 @@ class KeyController {
         }
         body.propertyNames().forEach(name -> {
             if (!FIELDS.contains(name)) {
-                violations.add(Violation.of(echo(name), "is not a field of a key; the fields are " + FIELDS));
+                violations.add(
+                        Violation.of(JobRequestParser.echo(name), "is not a field of a key; the fields are " + FIELDS));
             }
         });
         String project = string(body, "project", violations);
@@ -140,11 +142,6 @@ class KeyController {
     @DeleteMapping("/{id}")
     Map<String, Object> revoke(@PathVariable long id, @AuthenticationPrincipal Caller caller) {
         return Map.of("id", id, "revoked", true, "already_revoked", !keys.revoke(caller, id));
-    }
-
-    /** A field name as echoed in an answer: at most 64 characters. */
-    private static String echo(String name) {
-        return name.length() <= 64 ? name : name.substring(0, 64) + "…";
     }
 
     private static String string(JsonNode body, String field, List<Violation> violations) {

@@ -58,29 +58,28 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(JobNotFoundException.class)
     ProblemDetail jobNotFound(JobNotFoundException e) {
-        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
-        p.setProperty("errors", List.of(Map.of("field", "id", "rule", "must name an existing job")));
-        return p;
+        return notFound(e, "id", "must name an existing job");
     }
 
     @ExceptionHandler(BatchNotFoundException.class)
     ProblemDetail batchNotFound(BatchNotFoundException e) {
-        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
-        p.setProperty("errors", List.of(Map.of("field", "id", "rule", "must name an existing batch")));
-        return p;
+        return notFound(e, "id", "must name an existing batch");
     }
 
     @ExceptionHandler(KeyNotFoundException.class)
     ProblemDetail keyNotFound(KeyNotFoundException e) {
-        ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
-        p.setProperty("errors", List.of(Map.of("field", "id", "rule", "must name an existing key")));
-        return p;
+        return notFound(e, "id", "must name an existing key");
     }
 
     @ExceptionHandler(ProjectNotFoundException.class)
     ProblemDetail projectNotFound(ProjectNotFoundException e) {
+        return notFound(e, "name", "must name an existing project");
+    }
+
+    /** 404: the same words for what does not exist and what the key may not see. */
+    private static ProblemDetail notFound(RuntimeException e, String field, String rule) {
         ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());
-        p.setProperty("errors", List.of(Map.of("field", "name", "rule", "must name an existing project")));
+        p.setProperty("errors", List.of(Map.of("field", field, "rule", rule)));
         return p;
     }
 

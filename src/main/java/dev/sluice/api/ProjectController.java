@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import dev.sluice.intake.JobRequestParser;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Priority;
 import dev.sluice.job.Violation;
@@ -109,8 +110,7 @@ class ProjectController {
         body.propertyNames().forEach(field -> {
             if (!FIELDS.contains(field)) {
                 violations.add(Violation.of(
-                        field.length() <= 64 ? field : field.substring(0, 64) + "…",
-                        "is not a setting of a project; the settings are " + FIELDS));
+                        JobRequestParser.echo(field), "is not a setting of a project; the settings are " + FIELDS));
             }
         });
         Integer weight = integer(body, "weight", 1, 1000, violations);

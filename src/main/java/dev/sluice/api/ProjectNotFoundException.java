@@ -4,6 +4,6 @@ package dev.sluice.api;
 class ProjectNotFoundException extends RuntimeException {
 
     ProjectNotFoundException(String name) {
-        super("no project named " + (name.length() <= 64 ? name : name.substring(0, 64) + "…"));
+        super("no project named " + dev.sluice.intake.JobRequestParser.echo(name));
     }
 }

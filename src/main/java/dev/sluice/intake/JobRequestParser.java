@@ -203,7 +203,7 @@ public class JobRequestParser {
     }
 
     /** A client's field name as it may be shown back: cut short, so an answer stays small. */
-    static String echo(String name) {
+    public static String echo(String name) {
         return name.length() <= MAX_ECHOED_NAME ? name : name.substring(0, MAX_ECHOED_NAME) + "…";
     }
 
