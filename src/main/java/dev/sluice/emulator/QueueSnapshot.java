@@ -16,7 +16,7 @@ record QueueSnapshot(
         Integer queueDepth,
         Double estimatedWaitS,
         Map<String, Object> progress,
-        double retryAfterS,
+        int retryAfterS,
         Double queuedForS,
         Double runningForS,
         Double lastProgressS) {
@@ -41,7 +41,7 @@ record QueueSnapshot(
 
     Map<String, String> headers() {
         Map<String, String> h = new LinkedHashMap<>();
-        h.put("Retry-After", Long.toString((long) Math.ceil(retryAfterS)));
+        h.put("Retry-After", Integer.toString(retryAfterS));
         if (queueDepth != null) {
             h.put("X-Queue-Depth", queueDepth.toString());
         }
@@ -54,13 +54,20 @@ record QueueSnapshot(
         if (status != null) {
             h.put("X-Queue-Status", status);
         }
+        if (progress != null) {
+            h.put("X-Queue-Tokens-Generated", String.valueOf(progress.get("tokens_generated")));
+            h.put("X-Queue-Max-Tokens", String.valueOf(progress.get("max_tokens")));
+        }
         return h;
     }
 
-    /** mint: clamp(eta / 4, 1, 30), else clamp(queue_depth, 1, 10), else 1. */
-    static double retryAfter(Double estimatedWaitS, Integer queueDepth) {
+    /**
+     * mint: int(clamp(eta / 4, 1, 30)), else clamp(queue_depth, 1, 10), else 1; the body's
+     * retry_after_s and the Retry-After header are this same whole number.
+     */
+    static int retryAfter(Double estimatedWaitS, Integer queueDepth) {
         if (estimatedWaitS != null) {
-            return Math.min(30, Math.max(1, estimatedWaitS / 4));
+            return (int) Math.min(30, Math.max(1, estimatedWaitS / 4));
         }
         if (queueDepth != null) {
             return Math.min(10, Math.max(1, queueDepth));

@@ -6,18 +6,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The body of a finished sample request: num_samples sequences of up to 1,024 tokens with
- * log-probabilities, made from the request id alone, so the same request always gets the same
- * answer.
+ * The body of a finished sample request: num_samples sequences of max_tokens tokens (at most
+ * {@value #MAX_TOKENS}, which bounds the emulator's memory) with log-probabilities, made from the
+ * request id alone, so the same request always gets the same answer.
  */
 final class SampleResult {
+
+    static final int MAX_TOKENS = 32_768;
 
     private SampleResult() {}
 
     static Map<String, Object> of(EmulatedRequest r) {
         List<Map<String, Object>> sequences = new ArrayList<>();
         for (int s = 0; s < r.numSamples; s++) {
-            int length = Math.min(r.maxTokens, 1024);
+            int length = Math.min(r.maxTokens, MAX_TOKENS);
             List<Integer> tokens = new ArrayList<>(length);
             List<Double> logprobs = new ArrayList<>(length);
             long seed = r.id.hashCode() * 31L + s;

@@ -165,9 +165,13 @@ class SamplingEngine {
         if (r == null) {
             return new Poll.Unknown();
         }
+        // As mint: one real check per interval; a throttled poll is answered 408 at once and does
+        // not restart the interval (else a client that re-polls at once would never get through).
         boolean tooSoon = r.lastPollNanos != 0
                 && now - r.lastPollNanos < properties.minPollInterval().toNanos();
-        r.lastPollNanos = now;
+        if (!tooSoon) {
+            r.lastPollNanos = now;
+        }
         return switch (r.stage) {
             case LOST -> new Poll.Lost();
             case ERRORED -> new Poll.Unknown();

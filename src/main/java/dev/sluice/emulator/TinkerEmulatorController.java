@@ -129,7 +129,9 @@ class TinkerEmulatorController {
             return switch (engine.poll(id)) {
                 case SamplingEngine.Poll.Unknown u -> detail(HttpStatus.NOT_FOUND, "Unknown request_id: " + id);
                 case SamplingEngine.Poll.Lost l -> detail(HttpStatus.GONE, "Future lost: " + id);
-                case SamplingEngine.Poll.Gone g -> detail(HttpStatus.NOT_FOUND, "Future already retrieved");
+                // As mint: a future read and past its grace is a system error of that request.
+                case SamplingEngine.Poll.Gone g ->
+                    ok(Map.of("error", "Future already retrieved", "category", "system"));
                 case SamplingEngine.Poll.Done d -> ok(d.result());
                 case SamplingEngine.Poll.Pending p -> {
                     ResponseEntity.BodyBuilder b = ResponseEntity.status(HttpStatus.REQUEST_TIMEOUT);
@@ -138,6 +140,12 @@ class TinkerEmulatorController {
                 }
             };
         });
+    }
+
+    /** Client telemetry, as the Tinker SDK posts it: accepted and dropped (mint records it). */
+    @PostMapping("/api/v1/telemetry")
+    ResponseEntity<Object> telemetry(@RequestHeader(name = "X-API-Key", required = false) String key) {
+        return guarded(key, () -> ok(Map.of("status", "accepted")));
     }
 
     @GetMapping("/emulator/stats")

@@ -100,7 +100,7 @@ class TinkerFlowTest {
         assertThat(job.get("result").get("request_id").asString())
                 .isEqualTo(job.get("upstream_request_id").asString());
         assertThat(job.get("result").get("sequences").get(0).get("tokens").size())
-                .isEqualTo(1024);
+                .isEqualTo(1500);
         assertThat(job.get("attempts").asInt()).isEqualTo(1);
 
         // Every snapshot the emulator sent is a history row, field by field, in order.

@@ -137,6 +137,12 @@ class TinkerEmulatorTest {
                 .as("absent exactly when the field is null")
                 .isNull();
         assertThat(d.get("progress").get("max_tokens").asInt()).isEqualTo(200);
+        assertThat(decoding.header("X-Queue-Max-Tokens")).isEqualTo("200");
+        assertThat(decoding.header("X-Queue-Tokens-Generated"))
+                .isEqualTo(d.get("progress").get("tokens_generated").asString());
+        assertThat(decoding.header("Retry-After"))
+                .as("the same whole number as retry_after_s")
+                .isEqualTo(d.get("retry_after_s").asString());
         assertThat(d.get("running_for_s").isNumber()).isTrue();
     }
 
@@ -163,6 +169,39 @@ class TinkerEmulatorTest {
         assertThat(retrieve("req-unknown").status()).isEqualTo(404);
         assertThat(retrieve("req-unknown").json().get("detail").asString())
                 .isEqualTo("Unknown request_id: req-unknown");
+    }
+
+    @Test
+    void aClientThatRePollsAtOnceStillGetsItsResultWithinAboutASecond() {
+        // The Tinker SDK re-polls at once on a 408: a throttled poll must not restart the window.
+        start("--sluice.emulator.tokens-per-second=100000");
+        String id = asample("s", 1, 1500).json().get("request_id").asString();
+        retrieve(id);
+
+        await().atMost(Duration.ofSeconds(3))
+                .pollInterval(Duration.ofMillis(5))
+                .until(() -> retrieve(id).status() == 200);
+        assertThat(retrieve(id).json().get("sequences").get(0).get("tokens").size())
+                .as("max_tokens above 1,024 is honoured")
+                .isEqualTo(1500);
+    }
+
+    @Test
+    void aFutureReadAndPastItsGraceIsASystemErrorAndTelemetryIsAccepted() {
+        start("--sluice.emulator.tokens-per-second=100000", "--sluice.emulator.result-grace=200ms");
+        String id = asample("s", 1, 10).json().get("request_id").asString();
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(1100))
+                .until(() -> retrieve(id).status() == 200);
+
+        await().atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(1100))
+                .until(() -> retrieve(id).json().has("error"));
+        Api.Answer gone = retrieve(id);
+        assertThat(gone.status()).isEqualTo(200);
+        assertThat(gone.json().get("category").asString()).isEqualTo("system");
+        assertThat(api.postJson("/api/v1/telemetry", "{\"events\":[]}").status())
+                .isEqualTo(200);
     }
 
     @Test
