@@ -16,6 +16,10 @@ import org.springframework.context.annotation.Import;
 @Retention(RetentionPolicy.RUNTIME)
 @SpringBootTest(
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = "sluice.security.admin-key=" + TestKeys.ADMIN)
+        properties = {
+            "sluice.security.admin-key=" + TestKeys.ADMIN,
+            // A developer's MINT_API_KEY must never point a test at the real service.
+            "sluice.mint.from-environment=false"
+        })
 @Import({TestDatabaseConfiguration.class, TestClockConfiguration.class})
 public @interface SluiceTest {}

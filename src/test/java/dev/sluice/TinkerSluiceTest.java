@@ -29,6 +29,7 @@ import org.springframework.test.context.TestPropertySource;
             "sluice.upstreams.slowmint.protocol=tinker",
             "sluice.upstreams.slowmint.api-key=" + EmulatorServer.API_KEY,
             "sluice.upstreams.slowmint.requests-per-minute=60",
+            "sluice.upstreams.slowmint.default-model=Qwen/Qwen3-0.6B",
             "sluice.dispatch.idle-wait=50ms",
             "sluice.dispatch.retry-base-delay=100ms",
             "sluice.dispatch.retry-max-delay=500ms",

@@ -31,6 +31,7 @@ final class TinkerUpstream implements Upstream {
     private final TinkerSessions sessions;
     private final ObjectMapper json;
     private final UpstreamHttp http;
+    private final String defaultModel;
 
     TinkerUpstream(String name, UpstreamProperties.Config config, TinkerSessions sessions, ObjectMapper json) {
         this.name = name;
@@ -40,6 +41,7 @@ final class TinkerUpstream implements Upstream {
         this.sessions = sessions;
         this.json = json;
         this.http = new UpstreamHttp(name, config, json);
+        this.defaultModel = config.defaultModel();
     }
 
     @Override
@@ -53,12 +55,16 @@ final class TinkerUpstream implements Upstream {
         if (payload.path("sampling_session_id").isString()) {
             return payload.get("sampling_session_id").asString();
         }
-        if (payload.path("base_model").isString()) {
-            String model = payload.get("base_model").asString();
+        String model = payload.path("base_model").isString()
+                ? payload.get("base_model").asString()
+                : defaultModel;
+        if (model != null) {
             return sessions.get(name, model, () -> createSession(model)).samplingSessionId();
         }
         throw new UpstreamException.Permanent(
-                "a tinker job's payload needs a sampling_session_id, or a base_model to make one", null);
+                "a tinker job's payload needs a sampling_session_id, or a base_model to make one (or the upstream"
+                        + " a default-model)",
+                null);
     }
 
     private TinkerSessions.Session createSession(String model) throws UpstreamException {

@@ -76,6 +76,9 @@ public record UpstreamProperties(
      *     chat-completions, completions and embeddings paths under {@code /v1} and {@code
      *     /openai/v1}); a {@code tinker} upstream sends to {@code /api/v1/asample} only, a {@code
      *     noop} upstream takes any path
+     * @param defaultModel for a {@code tinker} upstream: the base model of a job whose payload
+     *     names neither a {@code sampling_session_id} nor a {@code base_model} (none by default:
+     *     such a job fails, saying so)
      */
     public record Config(
             @NotNull Protocol protocol,
@@ -86,7 +89,8 @@ public record UpstreamProperties(
             @DefaultValue("10000") @PositiveOrZero int maxInFlight,
             @DefaultValue("30s") @NotNull Duration timeout,
             @DefaultValue("16MB") @NotNull DataSize maxResponseSize,
-            List<String> endpoints) {
+            List<String> endpoints,
+            String defaultModel) {
 
         public Config {
             if (maxResponseSize.toBytes() < 1 || maxResponseSize.toBytes() > Integer.MAX_VALUE - 8) {
@@ -112,7 +116,16 @@ public record UpstreamProperties(
         /** Config with the defaults of everything but the protocol, for tests and the noop upstream. */
         public static Config of(Protocol protocol, URI baseUrl) {
             return new Config(
-                    protocol, baseUrl, null, 0, 0, 10_000, Duration.ofSeconds(30), DataSize.ofMegabytes(16), null);
+                    protocol,
+                    baseUrl,
+                    null,
+                    0,
+                    0,
+                    10_000,
+                    Duration.ofSeconds(30),
+                    DataSize.ofMegabytes(16),
+                    null,
+                    null);
         }
 
         /** Whether jobs of this upstream may be sent to {@code path} (any path for noop). */

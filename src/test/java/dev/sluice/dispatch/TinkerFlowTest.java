@@ -87,6 +87,21 @@ class TinkerFlowTest {
     }
 
     @Test
+    void aPayloadNamingNoModelIsSampledWithTheUpstreamsDefaultModel() {
+        Api.Answer a = api.postJson("/api/v1/jobs", """
+                {"upstream":"slowmint","token_count":13,"payload":{"num_samples":1,
+                 "prompt":{"chunks":[{"tokens":[1,2,3],"type":"encoded_text"}]},
+                 "sampling_params":{"max_tokens":10,"temperature":0.7}}}""");
+        assertThat(a.status()).isEqualTo(201);
+
+        api.awaitJobState(a.json().get("id").asLong(), "succeeded");
+        assertThat(jdbc.sql("SELECT base_model FROM tinker_session WHERE upstream = 'slowmint'")
+                        .query(String.class)
+                        .list())
+                .contains("Qwen/Qwen3-0.6B");
+    }
+
+    @Test
     void followsASampleThroughTheUpstreamQueueAndRecordsEverySnapshotAsSent() {
         // Two workers: the third and fourth requests wait in the emulator's queue.
         List<Long> ids =

@@ -109,7 +109,8 @@ final class FaultRig implements AutoCloseable {
                 "sluice.polling.lease=8s",
                 "sluice.polling.idle-wait=100ms",
                 "sluice.nodes.heartbeat-interval=1s",
-                "sluice.nodes.dead-after=4s")) {
+                "sluice.nodes.dead-after=4s",
+                "sluice.mint.from-environment=false")) {
             put(settings, setting);
         }
         for (String setting : extra) {
