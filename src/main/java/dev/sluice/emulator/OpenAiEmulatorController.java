@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.context.annotation.Profile;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * An OpenAI-compatible chat completions endpoint with Groq's rate-limit behaviour: a budget of
@@ -31,13 +34,20 @@ class OpenAiEmulatorController {
     private final ForcedAnswers forced;
     private final OpenAiBudget budget;
     private final Clock clock;
+    private final ObjectMapper json;
+
+    /** The models {@code GET /v1/models} lists (any model name is served). */
+    static final List<String> MODELS =
+            List.of("llama-3.1-8b-instant", "llama-3.3-70b-versatile", "openai/gpt-oss-20b", "openai/gpt-oss-120b");
 
     OpenAiEmulatorController(
             EmulatorProperties properties,
             SamplingEngine engine,
             ForcedAnswers forced,
             OpenAiBudget budget,
-            Clock clock) {
+            Clock clock,
+            ObjectMapper json) {
+        this.json = json;
         this.properties = properties;
         this.clock = clock;
         this.engine = engine;
@@ -120,7 +130,73 @@ class OpenAiEmulatorController {
         sleep(properties.openai().latency());
         ResponseEntity.BodyBuilder b = ResponseEntity.ok();
         headers.forEach(b::header);
-        return b.body(completion(body, model, promptTokens, maxTokens));
+        Map<String, Object> completion = completion(body, model, promptTokens, maxTokens);
+        if (body.path("stream").asBoolean(false)) {
+            return b.contentType(MediaType.TEXT_EVENT_STREAM)
+                    .body(events(
+                            completion,
+                            body.path("stream_options").path("include_usage").asBoolean(false)));
+        }
+        return b.body(completion);
+    }
+
+    /** The models this emulator lists, as OpenAI and Groq answer {@code GET /v1/models}. */
+    @GetMapping({"/v1/models", "/openai/v1/models"})
+    ResponseEntity<Object> models(@RequestHeader(name = "Authorization", required = false) String authorization) {
+        String key = properties.apiKey();
+        if (key != null && !key.isEmpty() && !("Bearer " + key).equals(authorization)) {
+            return error(HttpStatus.UNAUTHORIZED, "Invalid API Key", "invalid_request_error", "invalid_api_key");
+        }
+        long created = clock.instant().getEpochSecond();
+        return ResponseEntity.ok(Map.of(
+                "object",
+                "list",
+                "data",
+                MODELS.stream()
+                        .map(id ->
+                                Map.of("id", id, "object", "model", "created", created, "owned_by", "sluice-emulator"))
+                        .toList()));
+    }
+
+    /**
+     * The completion as server-sent events, as {@code stream: true} asks: a chunk with the role,
+     * one per word of the content, one with the finish reason, the usage if asked for
+     * ({@code stream_options.include_usage}), then {@code data: [DONE]}.
+     */
+    @SuppressWarnings("unchecked")
+    private String events(Map<String, Object> completion, boolean includeUsage) {
+        Map<String, Object> choice = ((List<Map<String, Object>>) completion.get("choices")).getFirst();
+        String content = (String) ((Map<String, Object>) choice.get("message")).get("content");
+        StringBuilder out = new StringBuilder();
+        out.append(chunk(completion, Map.of("role", "assistant", "content", ""), null, null));
+        String[] words = content.split(" ");
+        for (int i = 0; i < words.length; i++) {
+            out.append(chunk(completion, Map.of("content", (i == 0 ? "" : " ") + words[i]), null, null));
+        }
+        out.append(chunk(completion, Map.of(), choice.get("finish_reason"), null));
+        if (includeUsage) {
+            out.append(chunk(completion, null, null, completion.get("usage")));
+        }
+        return out.append("data: [DONE]\n\n").toString();
+    }
+
+    private String chunk(Map<String, Object> completion, Map<String, Object> delta, Object finishReason, Object usage) {
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("id", completion.get("id"));
+        c.put("object", "chat.completion.chunk");
+        c.put("created", completion.get("created"));
+        c.put("model", completion.get("model"));
+        if (delta == null) {
+            c.put("choices", List.of());
+            c.put("usage", usage);
+        } else {
+            Map<String, Object> choice = new LinkedHashMap<>();
+            choice.put("index", 0);
+            choice.put("delta", delta);
+            choice.put("finish_reason", finishReason);
+            c.put("choices", List.of(choice));
+        }
+        return "data: " + json.writeValueAsString(c) + "\n\n";
     }
 
     private Map<String, String> budgetHeaders(long now) {

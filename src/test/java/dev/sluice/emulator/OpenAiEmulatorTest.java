@@ -37,6 +37,49 @@ class OpenAiEmulatorTest {
     }
 
     @Test
+    void streamsTheSameCompletionAsServerSentEventsAndListsModels() {
+        String plain = chat("/v1/chat/completions", 50, "Authorization", "Bearer k")
+                .json()
+                .get("choices")
+                .get(0)
+                .get("message")
+                .get("content")
+                .asString();
+
+        Api.Answer streamed = api.postJson("/v1/chat/completions", """
+                {"model":"llama-3.1-8b-instant","max_tokens":50,"stream":true,"stream_options":{"include_usage":true},
+                 "messages":[{"role":"user","content":"Say hello please"}]}""", "Authorization", "Bearer k");
+
+        assertThat(streamed.status()).isEqualTo(200);
+        assertThat(streamed.header("Content-Type")).startsWith("text/event-stream");
+        java.util.List<String> events = java.util.Arrays.stream(streamed.body().split("\n\n"))
+                .map(e -> e.replaceFirst("^data: ", ""))
+                .toList();
+        assertThat(events.getLast()).isEqualTo("[DONE]");
+        StringBuilder content = new StringBuilder();
+        JsonNode usage = null;
+        for (String e : events.subList(0, events.size() - 1)) {
+            JsonNode chunk = api.json(e);
+            assertThat(chunk.get("object").asString()).isEqualTo("chat.completion.chunk");
+            if (chunk.get("choices").isEmpty()) {
+                usage = chunk.get("usage");
+            } else {
+                content.append(
+                        chunk.get("choices").get(0).get("delta").path("content").asString(""));
+            }
+        }
+        assertThat(content).hasToString(plain);
+        assertThat(usage.get("total_tokens").asInt()).isPositive();
+
+        assertThat(api.get("/v1/models").status())
+                .as("the emulator's key is needed")
+                .isEqualTo(401);
+        JsonNode models = api.get("/v1/models", "Authorization", "Bearer k").json();
+        assertThat(models.get("object").asString()).isEqualTo("list");
+        assertThat(models.get("data").get(0).get("id").asString()).isEqualTo("llama-3.1-8b-instant");
+    }
+
+    @Test
     void answersADeterministicCompletionWithHeadersFromTheRealBudget() {
         Api.Answer first = chat("/openai/v1/chat/completions", 300, "Authorization", "Bearer k");
         Api.Answer second = chat("/v1/chat/completions", 300, "Authorization", "Bearer k");
