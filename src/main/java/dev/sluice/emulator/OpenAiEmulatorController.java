@@ -60,8 +60,7 @@ class OpenAiEmulatorController {
             @RequestHeader(name = "Authorization", required = false) String authorization,
             @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
             @RequestBody JsonNode body) {
-        String key = properties.apiKey();
-        if (key != null && !key.isEmpty() && !("Bearer " + key).equals(authorization)) {
+        if (!authorized(authorization)) {
             return error(HttpStatus.UNAUTHORIZED, "Invalid API Key", "invalid_request_error", "invalid_api_key");
         }
         return forced.answer("chat_completions", () -> complete(idempotencyKey, body));
@@ -143,8 +142,7 @@ class OpenAiEmulatorController {
     /** The models this emulator lists, as OpenAI and Groq answer {@code GET /v1/models}. */
     @GetMapping({"/v1/models", "/openai/v1/models"})
     ResponseEntity<Object> models(@RequestHeader(name = "Authorization", required = false) String authorization) {
-        String key = properties.apiKey();
-        if (key != null && !key.isEmpty() && !("Bearer " + key).equals(authorization)) {
+        if (!authorized(authorization)) {
             return error(HttpStatus.UNAUTHORIZED, "Invalid API Key", "invalid_request_error", "invalid_api_key");
         }
         long created = clock.instant().getEpochSecond();
@@ -197,6 +195,12 @@ class OpenAiEmulatorController {
             c.put("choices", List.of(choice));
         }
         return "data: " + json.writeValueAsString(c) + "\n\n";
+    }
+
+    /** Whether the request carries the emulator's key ({@code sluice.emulator.api-key}), or none is set. */
+    private boolean authorized(String authorization) {
+        String key = properties.apiKey();
+        return key == null || key.isEmpty() || ("Bearer " + key).equals(authorization);
     }
 
     private Map<String, String> budgetHeaders(long now) {
