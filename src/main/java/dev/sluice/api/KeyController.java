@@ -1,6 +1,5 @@
 package dev.sluice.api;
 
-import dev.sluice.intake.JobRequestParser;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Violation;
 import dev.sluice.project.ApiKeys;
@@ -23,7 +22,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
-import org.springframework.util.unit.DataSize;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -37,9 +35,6 @@ import tools.jackson.databind.ObjectMapper;
 @RestController
 @RequestMapping("/api/v1/keys")
 class KeyController {
-
-    /** A key request is a few hundred bytes; anything past this is refused unread. */
-    static final DataSize MAX_BODY = DataSize.ofKilobytes(16);
 
     /** PostgreSQL's timestamptz reaches further, but no key needs to live past this. */
     private static final Instant LATEST = Instant.parse("9999-12-31T00:00:00Z");
@@ -91,18 +86,8 @@ class KeyController {
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<MadeView> create(HttpServletRequest request, @AuthenticationPrincipal Caller caller)
             throws IOException {
-        JsonNode body = JsonBodies.read(
-                json, new LimitedInputStream(request.getInputStream(), MAX_BODY, "a key request (16KB)"));
         List<Violation> violations = new ArrayList<>();
-        if (!body.isObject()) {
-            throw new InvalidJobException(List.of(Violation.of("(body)", "must be a JSON object")));
-        }
-        body.propertyNames().forEach(name -> {
-            if (!FIELDS.contains(name)) {
-                violations.add(
-                        Violation.of(JobRequestParser.echo(name), "is not a field of a key; the fields are " + FIELDS));
-            }
-        });
+        JsonNode body = JsonBodies.readObject(json, request.getInputStream(), "key", FIELDS, violations);
         String project = string(body, "project", violations);
         if (project != null && !Project.validName(project)) {
             violations.add(Violation.of("project", Project.NAME_RULE));

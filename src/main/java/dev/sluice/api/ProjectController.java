@@ -1,6 +1,5 @@
 package dev.sluice.api;
 
-import dev.sluice.intake.JobRequestParser;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Priority;
 import dev.sluice.job.Violation;
@@ -101,18 +100,7 @@ class ProjectController {
         if (!Project.validName(name)) {
             violations.add(Violation.of("name", Project.NAME_RULE));
         }
-        JsonNode body = JsonBodies.read(
-                json,
-                new LimitedInputStream(request.getInputStream(), KeyController.MAX_BODY, "a project request (16KB)"));
-        if (!body.isObject()) {
-            throw new InvalidJobException(List.of(Violation.of("(body)", "must be a JSON object")));
-        }
-        body.propertyNames().forEach(field -> {
-            if (!FIELDS.contains(field)) {
-                violations.add(Violation.of(
-                        JobRequestParser.echo(field), "is not a setting of a project; the settings are " + FIELDS));
-            }
-        });
+        JsonNode body = JsonBodies.readObject(json, request.getInputStream(), "project", FIELDS, violations);
         Integer weight = integer(body, "weight", 1, 1000, violations);
         Long maxQueued = body.has("max_queued") && !body.get("max_queued").isNull()
                 ? longValue(body.get("max_queued"), "max_queued", violations)

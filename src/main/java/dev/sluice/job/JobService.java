@@ -128,22 +128,21 @@ public class JobService {
 
     /**
      * Re-queues a failed or submit_unknown job with a fresh set of attempts, at the head of its
-     * queue. {@code owner} is the job's project as the caller knows it: its queue limit is
-     * checked (an admin acting on another project's job passes null: no limit).
+     * queue. When the job is the caller's own project's, its queue limit ({@code caller}'s) is
+     * checked; an admin acting on another project's job is not held to that project's limit.
      */
-    public Job retry(long id, Visibility visibility, Owner owner) {
-        get(id, visibility);
+    public Job retry(long id, Visibility visibility, Owner caller) {
+        Job before = get(id, visibility);
         boolean retried = Boolean.TRUE.equals(transaction.execute(status -> {
-            if (owner != null) {
-                checkRoom(jobs, owner, 1);
+            if (before.projectId() == caller.projectId()) {
+                checkRoom(jobs, caller, 1);
             }
             return jobs.retry(id, clock.instant());
         }));
+        Job job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
         if (!retried) {
-            Job job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));
             throw new JobStateConflictException(id, job.state(), "only a failed or submit_unknown job can be retried");
         }
-        Job job = jobs.findById(id).orElseThrow();
         events.publishEvent(new JobsEnqueued(Set.of(job.upstream())));
         return job;
     }

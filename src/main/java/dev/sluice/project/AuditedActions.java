@@ -38,9 +38,7 @@ public class AuditedActions {
      */
     public Job retry(Caller by, long id) {
         return transaction.execute(status -> {
-            Job job = jobs.get(id, by.visibility());
-            Job retried = jobs.retry(
-                    id, by.visibility(), job.projectId() == by.project().id() ? by.owner() : null);
+            Job retried = jobs.retry(id, by.visibility(), by.owner());
             audit.record(
                     by,
                     "job.retry",
