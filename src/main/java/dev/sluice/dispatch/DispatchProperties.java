@@ -31,6 +31,10 @@ import org.springframework.validation.annotation.Validated;
  * @param deferMaxDelay the ceiling of the backoff after a "not now" (an upstream's 429 or
  *     backpressure, a token budget that cannot cover the job in time), which uses no attempt: from
  *     retry-base-delay, doubled per "not now" in a row, with jitter (default 1 min)
+ * @param sendLead how far ahead of their send jobs are claimed, for an upstream with a
+ *     requests-per-minute limit (default 1 s): the lead holds this long of this instance's rate
+ *     (at least one job), so a slow claim does not leave permits unused; a higher-priority job
+ *     enqueued meanwhile is sent at most this much later than it would have been
  * @param shutdownGrace how long a stopping instance waits for jobs it is sending (default 30 s)
  */
 @Validated
@@ -45,6 +49,7 @@ public record DispatchProperties(
         @DefaultValue("1s") @NotNull Duration retryBaseDelay,
         @DefaultValue("10m") @NotNull Duration retryMaxDelay,
         @DefaultValue("1m") @NotNull Duration deferMaxDelay,
+        @DefaultValue("1s") @NotNull Duration sendLead,
         @DefaultValue("30s") @NotNull Duration shutdownGrace) {
 
     public DispatchProperties {
@@ -52,6 +57,7 @@ public record DispatchProperties(
         requirePositive("lease-duration", leaseDuration);
         requirePositive("rescue-interval", rescueInterval);
         requirePositive("retry-base-delay", retryBaseDelay);
+        requirePositive("send-lead", sendLead);
         if (retryMaxDelay.compareTo(retryBaseDelay) < 0) {
             throw new IllegalArgumentException("sluice.dispatch.retry-max-delay (" + retryMaxDelay
                     + ") must not be shorter than sluice.dispatch.retry-base-delay (" + retryBaseDelay + ")");

@@ -14,10 +14,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * Claims jobs for one upstream at a time. It takes in-flight room and rate-limit permits first,
- * then claims exactly as many jobs, so that each job it takes is the highest-priority one at the
- * moment it may be sent; then it hands them to the dispatcher. The transaction of the claim is the
- * claim statement alone: it has committed before any job is sent.
+ * Claims jobs for one upstream at a time, into its lead: in-flight room first, then at most as many
+ * jobs as the lead has room for (about a second of this instance's rate, see {@link UpstreamGate}),
+ * in priority order; the dispatcher sends each at its moment. So a job sent is at most one lead
+ * behind the highest-priority job queued. The transaction of the claim is the claim statement
+ * alone: it has committed before any job is sent.
  */
 @Component
 class JobClaimer {
@@ -60,7 +61,12 @@ class JobClaimer {
             // The upstream asked us to wait (429, or its budget ran out): claim nothing meanwhile.
             return Pass.idle(paused);
         }
-        int slots = gate.takeSlots(properties.claimBatchSize());
+        int room = Math.min(properties.claimBatchSize(), gate.leadRoom());
+        if (room == 0) {
+            // The lead is more than half full: the dispatcher wakes us when it is down to half.
+            return Pass.idle(properties.idleWait());
+        }
+        int slots = gate.takeSlots(room);
         if (slots == 0) {
             // Full: the dispatcher wakes us when a job it sends finishes.
             return Pass.idle(properties.idleWait());
@@ -71,27 +77,23 @@ class JobClaimer {
             gate.releaseSlots(slots);
             return Pass.idle(properties.idleWait());
         }
-        int permits = gate.takeRequestPermits(slots);
-        gate.releaseSlots(slots - permits);
-        if (permits == 0) {
-            return Pass.idle(gate.untilNextRequestPermit());
-        }
         List<ClaimedJob> claimed;
         try {
             long t0 = System.nanoTime();
-            claimed = jobs.claimNextBatch(upstream, permits, node.id(), now, now.plus(properties.leaseDuration()));
+            claimed = jobs.claimNextBatch(upstream, slots, node.id(), now, now.plus(properties.leaseDuration()));
             metrics.claim(upstream, System.nanoTime() - t0);
         } catch (RuntimeException e) {
-            gate.releaseSlots(permits);
+            gate.releaseSlots(slots);
             throw e;
         }
-        gate.releaseSlots(permits - claimed.size());
+        gate.releaseSlots(slots - claimed.size());
         if (claimed.isEmpty()) {
             idle.add(upstream);
             return Pass.idle(properties.idleWait());
         }
         idle.remove(upstream);
         rates.record(upstream, claimed.size(), now.getEpochSecond());
+        gate.joinedLead(claimed.size());
         claimed.forEach(dispatcher::dispatch);
         return Pass.busy(claimed.size());
     }

@@ -38,6 +38,7 @@ class JobDispatcher {
     private final SuccessWriter outcomes;
     private final SluiceMetrics metrics;
     private final Clock clock;
+    private volatile boolean stopping;
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-sender-", 0).factory());
 
@@ -110,6 +111,21 @@ class JobDispatcher {
 
     private void send(ClaimedJob job, Prepared prepared) {
         UpstreamGate gate = gates.get(job.upstream());
+        boolean inLead = true;
+        try {
+            inLead = sendFromLead(job, prepared, gate);
+        } finally {
+            if (inLead && gate.leftLead()) {
+                signals.wake(job.upstream());
+            }
+        }
+    }
+
+    /**
+     * Waits for the job's moment, then sends it; returns whether it is still counted in the lead
+     * (it leaves the lead just before the POST).
+     */
+    private boolean sendFromLead(ClaimedJob job, Prepared prepared, UpstreamGate gate) {
         Upstream upstream = upstreams.get(job.upstream());
         Fence fence = job.fence();
         Duration tokenWait = prepared.tokenWait();
@@ -119,23 +135,70 @@ class JobDispatcher {
             if (jobs.markFailed(fence, why, clock.instant())) {
                 metrics.finished(job.upstream(), "failed");
             }
-            return;
+            return true;
         }
         if (tokenWait == null) {
             retries.defer(job, "not now: the token budget could not cover its tokens within the wait limit", null);
-            return;
-        }
-        if (!tokenWait.isZero()) {
-            sleep(tokenWait);
+            return true;
         }
         try {
+            if (!tokenWait.isZero()) {
+                sleep(tokenWait);
+            }
             if (prepared.sessionFailure() != null) {
                 throw prepared.sessionFailure();
             }
+            long slot = awaitSlot(gate);
+            if (slot < 0 || stopping) {
+                // Past the lead's time bound, or this instance is stopping: back to the queue
+                // unsent (on stop, the hand-back returns it with its attempt).
+                if (!stopping) {
+                    retries.defer(job, "not now: no send slot within the lead", null);
+                }
+                return true;
+            }
+            Duration paused = gate.pausedFor();
+            if (paused.isPositive()) {
+                retries.defer(job, "not now: upstream '" + job.upstream() + "' is paused", paused);
+                return true;
+            }
             SubmitKey key = prepared.session() == null ? null : job.submitKey(prepared.session());
             if (!upstream.recognisesResends() && !jobs.markSending(fence, clock.instant())) {
-                return; // fenced out: cancelled or rescued meanwhile
+                return true; // fenced out: cancelled or rescued meanwhile
             }
+            while (RequestPacer.isLate(slot)) {
+                // The write above stalled past the moment: sending now could bunch with the
+                // jobs whose moments came meanwhile. Take a fresh one.
+                slot = awaitSlot(gate);
+                if (slot < 0) {
+                    retries.defer(job, "not now: no send slot within the lead", null);
+                    return true;
+                }
+            }
+            if (gate.leftLead()) {
+                signals.wake(job.upstream());
+            }
+            submit(job, prepared, gate, upstream, key);
+            return false;
+        } catch (UpstreamException e) {
+            // Only the session's failure gets here: the job was not sent.
+            handle(job, gate, e);
+            return true;
+        }
+    }
+
+    private static long awaitSlot(UpstreamGate gate) {
+        try {
+            return gate.awaitSendSlot();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a send slot", e);
+        }
+    }
+
+    private void submit(ClaimedJob job, Prepared prepared, UpstreamGate gate, Upstream upstream, SubmitKey key) {
+        Fence fence = job.fence();
+        try {
             Instant sentAt = clock.instant();
             switch (upstream.submit(job, key)) {
                 case Submission.Completed c -> {
@@ -162,25 +225,34 @@ class JobDispatcher {
                             clock.instant());
                 }
             }
-        } catch (UpstreamException.RateLimited e) {
-            metrics.submission(job.upstream(), "rate_limited");
-            gate.pause(e.retryAfter());
-            if (e.observed() != null && job.deferrals() == 0) {
-                // What the first refusal said of the budget; the repeats are counted, not stored.
-                jobs.recordObservation(job.id(), job.attempt(), e.observed(), clock.instant());
-            }
-            retries.defer(job, "not now: " + describe(e), e.retryAfter());
-        } catch (UpstreamException.Retryable e) {
-            metrics.submission(job.upstream(), "retryable");
-            // The upstream may have taken it (a timeout): the re-send keeps the key and is recognised.
-            retries.retryOrFail(fence, job.attempt(), job.maxAttempts(), describe(e), false);
-        } catch (UpstreamException.Permanent e) {
-            metrics.submission(job.upstream(), "permanent");
-            if (jobs.markFailed(fence, describe(e), clock.instant())) {
-                metrics.finished(job.upstream(), "failed");
-            }
         } catch (UpstreamException e) {
-            throw new IllegalStateException("unknown upstream failure kind " + e.getClass(), e);
+            handle(job, gate, e);
+        }
+    }
+
+    private void handle(ClaimedJob job, UpstreamGate gate, UpstreamException failure) {
+        Fence fence = job.fence();
+        switch (failure) {
+            case UpstreamException.RateLimited e -> {
+                metrics.submission(job.upstream(), "rate_limited");
+                gate.pause(e.retryAfter());
+                if (e.observed() != null && job.deferrals() == 0) {
+                    // What the first refusal said of the budget; the repeats are counted, not stored.
+                    jobs.recordObservation(job.id(), job.attempt(), e.observed(), clock.instant());
+                }
+                retries.defer(job, "not now: " + describe(e), e.retryAfter());
+            }
+            case UpstreamException.Retryable e -> {
+                metrics.submission(job.upstream(), "retryable");
+                // The upstream may have taken it (a timeout): the re-send keeps the key and is recognised.
+                retries.retryOrFail(fence, job.attempt(), job.maxAttempts(), describe(e), false);
+            }
+            case UpstreamException.Permanent e -> {
+                metrics.submission(job.upstream(), "permanent");
+                if (jobs.markFailed(fence, describe(e), clock.instant())) {
+                    metrics.finished(job.upstream(), "failed");
+                }
+            }
         }
     }
 
@@ -197,8 +269,12 @@ class JobDispatcher {
         }
     }
 
-    /** Stops taking jobs and waits up to {@code grace} for those being sent. */
+    /**
+     * Stops taking jobs and waits up to {@code grace} for those being sent; jobs still waiting in
+     * the lead for their moment are not sent (the hand-back returns them to the queue).
+     */
     boolean shutdown(Duration grace) throws InterruptedException {
+        stopping = true;
         senders.shutdown();
         return senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
     }

@@ -2,44 +2,41 @@ package dev.sluice.dispatch;
 
 import dev.sluice.upstream.UpstreamException;
 import io.github.resilience4j.ratelimiter.RateLimiter;
-import io.github.resilience4j.ratelimiter.RateLimiterConfig;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
-import io.github.resilience4j.ratelimiter.internal.AtomicRateLimiter;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What may be sent to one upstream now: a request limiter (one permit per job), a token limiter
- * ({@code token_count} permits per job) and an in-flight cap. A limit of 0 means none.
+ * What may be sent to one upstream now: a request pacer (one permit per job, taken just before its
+ * send: {@link RequestPacer}), a token limiter ({@code token_count} permits per job, reserved in
+ * claim order), an in-flight cap, and the lead: how many claimed jobs may wait here for their
+ * moment. A limit of 0 means none.
  *
- * <p>A per-minute limit is spread evenly: each refresh period holds at most a twentieth of a
- * second's worth of permits (at least one), so 600 per minute is one job per 100 ms, never a
- * burst of 600, and any 1-second window holds at most the rate plus about 5% (one period's
- * permits). Measured on 2026-11-23 (2 cores): at 1,500/min the emulator saw 33 requests in its
- * busiest second with 3 permits per 120 ms, 28 with 2 per 80 ms, against 25 configured; hence
- * the finer periods. Unused
- * permits do not pile up beyond one period.
+ * <p>The lead keeps the budget used: jobs are claimed ahead of their permits, so a slow claim
+ * (a commit waiting on fsync) does not leave the pacer with nothing to send while its permits
+ * lapse. It is bounded by count (the share's rate times {@code sluice.dispatch.send-lead}, at least
+ * one job) and by time (a job that cannot get a permit within three leads goes back to the queue),
+ * and is handed back on shutdown. The claimer tops it up when it is half empty, so a claim takes
+ * half a lead of jobs at once, not one at a time.
  */
 public final class UpstreamGate {
 
-    /** A period holds at most this much time's worth of permits: the largest burst. */
-    private static final long BURST_NANOS = Duration.ofMillis(50).toNanos();
-
     private final String upstream;
-    private final long requestsPerMinute;
     private final long tokensPerMinute;
     private final int maxInFlight;
+    private final Duration lead;
+    private final RequestPacer requests;
     private final RateLimiterRegistry registry;
     private final Duration maxTokenWait;
-    private volatile RateLimiter requests;
     private volatile RateLimiter tokens;
-    private volatile int share = 1;
     private final Semaphore inFlight;
     private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
     /** Jobs this instance is sending to the upstream now (taken slots not yet given back). */
     private final AtomicInteger sending = new AtomicInteger();
+    /** Claimed jobs not yet sent: the lead. */
+    private final AtomicInteger unsent = new AtomicInteger();
     /** At most this many in flight, by what the upstream last said of its budget. */
     private volatile int budgetCap = Integer.MAX_VALUE;
 
@@ -49,17 +46,20 @@ public final class UpstreamGate {
             long tokensPerMinute,
             int maxInFlight,
             Duration maxTokenWait,
+            Duration lead,
             RateLimiterRegistry registry) {
         this.upstream = upstream;
-        this.requestsPerMinute = requestsPerMinute;
         this.tokensPerMinute = tokensPerMinute;
         this.maxInFlight = maxInFlight;
-        // The claimer never blocks on the request limiter: it takes what is there, else it waits
-        // for the next refresh itself. Token permits are reserved, and waited for, per job.
+        this.lead = lead;
         this.registry = registry;
         this.maxTokenWait = maxTokenWait;
         this.inFlight = maxInFlight == 0 ? null : new Semaphore(maxInFlight);
-        buildLimiters(1);
+        this.requests = requestsPerMinute == 0
+                ? null
+                : new RequestPacer(
+                        "sluice-" + upstream + "-requests", requestsPerMinute, lead.multipliedBy(3), registry);
+        buildTokenLimiter(1);
     }
 
     /**
@@ -68,36 +68,32 @@ public final class UpstreamGate {
      */
     synchronized void shareBetween(int liveInstances) {
         int n = Math.max(1, liveInstances);
-        if (n != share) {
-            buildLimiters(n);
+        if (requests != null) {
+            requests.shareBetween(n);
+        }
+        if (n != tokenShare) {
+            buildTokenLimiter(n);
         }
     }
 
-    private void buildLimiters(int n) {
-        share = n;
-        this.requests = requestsPerMinute == 0
-                ? null
-                : limiter("sluice-" + upstream + "-requests", Math.max(1, requestsPerMinute / n), Duration.ZERO);
-        this.tokens = tokensPerMinute == 0
-                ? null
-                : limiter("sluice-" + upstream + "-tokens", Math.max(1, tokensPerMinute / n), maxTokenWait);
+    /** Sends nothing before {@code nanos} ({@link System#nanoTime()}). */
+    void holdUntil(long nanos) {
+        if (requests != null) {
+            requests.holdUntil(nanos);
+        }
     }
 
-    private RateLimiter limiter(String name, long perMinute, Duration timeout) {
+    private volatile int tokenShare;
+
+    private void buildTokenLimiter(int n) {
+        tokenShare = n;
+        if (tokensPerMinute == 0) {
+            tokens = null;
+            return;
+        }
+        String name = "sluice-" + upstream + "-tokens";
         registry.remove(name);
-        return registry.rateLimiter(name, config(perMinute, timeout));
-    }
-
-    static RateLimiterConfig config(long perMinute, Duration timeout) {
-        long minute = Duration.ofMinutes(1).toNanos();
-        // permits per period p and period T with p / T = perMinute / minute, p <= rate / 20 s.
-        long permits = Math.max(1, perMinute * BURST_NANOS / minute);
-        long period = Math.ceilDiv(minute * permits, perMinute);
-        return RateLimiterConfig.custom()
-                .limitForPeriod((int) Math.min(permits, Integer.MAX_VALUE))
-                .limitRefreshPeriod(Duration.ofNanos(period))
-                .timeoutDuration(timeout)
-                .build();
+        tokens = registry.rateLimiter(name, RequestPacer.config(Math.max(1, tokensPerMinute / n), maxTokenWait));
     }
 
     String upstream() {
@@ -154,25 +150,47 @@ public final class UpstreamGate {
         budgetCap = moreThatFit == null ? Integer.MAX_VALUE : Math.max(1, moreThatFit);
     }
 
-    /** Takes up to {@code want} request permits without waiting; returns how many it took. */
-    int takeRequestPermits(int want) {
+    /**
+     * How many more jobs may be claimed into the lead now: none while it is more than half full
+     * (the sender wakes the claimer when it drops to half), otherwise enough to fill it.
+     */
+    int leadRoom() {
         if (requests == null) {
-            return want;
+            return Integer.MAX_VALUE;
         }
-        int taken = 0;
-        while (taken < want && requests.acquirePermission()) {
-            taken++;
-        }
-        return taken;
+        int cap = leadCap();
+        int waiting = unsent.get();
+        return waiting > cap / 2 ? 0 : cap - waiting;
     }
 
-    /** How long until the request limiter has a permit again (zero when unlimited). */
-    Duration untilNextRequestPermit() {
-        if (requests instanceof AtomicRateLimiter atomic) {
-            long nanos = atomic.getDetailedMetrics().getNanosToWait();
-            return Duration.ofNanos(Math.max(nanos, 1_000_000));
-        }
-        return Duration.ZERO;
+    /** The lead's bound by count: the share's rate over {@code send-lead}, at least one job. */
+    int leadCap() {
+        double perSecond = requests.perSecondHere();
+        return (int) Math.max(1, Math.min(10_000, Math.ceil(perSecond * lead.toNanos() / 1e9)));
+    }
+
+    /** {@code n} claimed jobs joined the lead. */
+    void joinedLead(int n) {
+        unsent.addAndGet(n);
+    }
+
+    /** A job left the lead (sent, or handed back); true when the claimer should top it up. */
+    boolean leftLead() {
+        int left = unsent.decrementAndGet();
+        return requests != null && left == leadCap() / 2;
+    }
+
+    /** Jobs claimed here and not yet sent. */
+    int unsent() {
+        return unsent.get();
+    }
+
+    /**
+     * Waits for this job's moment to be sent and returns it, or -1 when none can be had within the
+     * lead's time bound. See {@link RequestPacer#awaitSlot}.
+     */
+    long awaitSendSlot() throws InterruptedException {
+        return requests == null ? System.nanoTime() : requests.awaitSlot();
     }
 
     /**
@@ -208,7 +226,7 @@ public final class UpstreamGate {
     /** Spends what is left of this period, on both limiters. */
     void drain() {
         if (requests != null) {
-            requests.drainPermissions();
+            requests.drain();
         }
         if (tokens != null) {
             tokens.drainPermissions();
@@ -223,16 +241,18 @@ public final class UpstreamGate {
             long tokensPerMinute,
             Integer availableTokens,
             int maxInFlight,
-            Integer availableInFlight) {}
+            Integer availableInFlight,
+            int unsent) {}
 
     Snapshot snapshot() {
         return new Snapshot(
-                share,
-                requestsPerMinute,
-                requests == null ? null : requests.getMetrics().getAvailablePermissions(),
+                requests == null ? tokenShare : requests.share(),
+                requests == null ? 0 : requests.perMinute(),
+                requests == null ? null : requests.available(),
                 tokensPerMinute,
                 tokens == null ? null : tokens.getMetrics().getAvailablePermissions(),
                 maxInFlight,
-                inFlight == null ? null : inFlight.availablePermits());
+                inFlight == null ? null : inFlight.availablePermits(),
+                unsent.get());
     }
 }

@@ -24,6 +24,7 @@ public class UpstreamGates {
                             c.tokensPerMinute(),
                             c.maxInFlight(),
                             dispatch.maxTokenWait(),
+                            dispatch.sendLead(),
                             registry));
         }
     }
@@ -35,6 +36,14 @@ public class UpstreamGates {
     /** Gives this instance 1/{@code liveInstances} of every upstream's limits. */
     public void shareBetween(int liveInstances) {
         gates.values().forEach(g -> g.shareBetween(liveInstances));
+    }
+
+    /**
+     * Sends nothing before {@code nanos} ({@link System#nanoTime()}): an instance that joins a
+     * cluster waits until the others have lowered their shares.
+     */
+    public void holdUntil(long nanos) {
+        gates.values().forEach(g -> g.holdUntil(nanos));
     }
 
     /** The live limits of every upstream, by name. */

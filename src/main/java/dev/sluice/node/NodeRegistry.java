@@ -23,8 +23,9 @@ import org.springframework.stereotype.Component;
  * instance ({@code sluice.dispatch.enabled=false}) takes no share.
  *
  * <p>How fast shares adapt: a joining instance counts itself and the others at once, and they
- * lower theirs within one heartbeat (2 s); until they do, the upstream can see up to (1 + 1/N) of
- * the limit. A stopped instance's share moves at the others' next heartbeat; a killed one's after
+ * lower theirs within one heartbeat (2 s). So that the upstream never sees more than the limit
+ * meanwhile, a joining instance that finds others sends nothing for one heartbeat and half a
+ * second more (a lone instance starts at once). A stopped instance's share moves at the others' next heartbeat; a killed one's after
  * {@code dead-after} (10 s) plus one heartbeat, during which the upstream sees less than the limit.
  */
 @Component
@@ -40,7 +41,10 @@ class NodeRegistry implements Background {
     private final DispatchProperties dispatch;
     private final Clock clock;
     private final Loop loop;
+    private static final Duration JOIN_MARGIN = Duration.ofMillis(500);
+
     private volatile int live = 1;
+    private boolean first = true;
 
     NodeRegistry(
             NodeRepository nodes,
@@ -66,6 +70,12 @@ class NodeRegistry implements Background {
         int count = nodes.heartbeat(
                 node.id(), node.host(), node.pid(), node.startedAt(), now, now.minus(properties.deadAfter()));
         nodes.removeSilentSince(now.minus(properties.deadAfter().multipliedBy(30)));
+        if (first && count > 1) {
+            // The others count this instance at their next heartbeat: until then, send nothing.
+            gates.holdUntil(System.nanoTime()
+                    + properties.heartbeatInterval().plus(JOIN_MARGIN).toNanos());
+        }
+        first = false;
         if (count != live) {
             log.info("{} live instance(s): this one now sends 1/{} of each upstream's limits", count, count);
         }
