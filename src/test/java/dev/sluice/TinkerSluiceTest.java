@@ -13,7 +13,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /**
  * A running Sluice (claimer and poller on) whose upstreams {@code mint} (unlimited) and
- * {@code slowmint} (60 requests a minute) speak the tinker protocol to the shared in-process
+ * {@code slowmint} (60 requests a minute) and {@code pacedmint} (1,200 a minute) speak the tinker protocol to the shared in-process
  * emulator over real HTTP. Retries and polls are quick, to keep tests short.
  */
 @Target(ElementType.TYPE)
@@ -30,6 +30,9 @@ import org.springframework.test.context.TestPropertySource;
             "sluice.upstreams.slowmint.api-key=" + EmulatorServer.API_KEY,
             "sluice.upstreams.slowmint.requests-per-minute=60",
             "sluice.upstreams.slowmint.default-model=Qwen/Qwen3-0.6B",
+            "sluice.upstreams.pacedmint.protocol=tinker",
+            "sluice.upstreams.pacedmint.api-key=" + EmulatorServer.API_KEY,
+            "sluice.upstreams.pacedmint.requests-per-minute=1200",
             "sluice.dispatch.idle-wait=50ms",
             "sluice.dispatch.retry-base-delay=100ms",
             "sluice.dispatch.retry-max-delay=500ms",
@@ -45,6 +48,7 @@ public @interface TinkerSluiceTest {
             return registry -> {
                 registry.add("sluice.upstreams.mint.base-url", EmulatorServer::sharedUrl);
                 registry.add("sluice.upstreams.slowmint.base-url", EmulatorServer::sharedUrl);
+                registry.add("sluice.upstreams.pacedmint.base-url", EmulatorServer::sharedUrl);
             };
         }
     }

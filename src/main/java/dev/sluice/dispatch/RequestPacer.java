@@ -31,6 +31,8 @@ final class RequestPacer {
     /** A sender this late for its permit's moment takes a fresh permit instead of sending. */
     static final long LATE = Duration.ofMillis(50).toNanos();
 
+    private static final Duration FENCED_WAIT = Duration.ofMillis(50);
+
     private final String name;
     private final long perMinute;
     private final Duration horizon;
@@ -41,6 +43,11 @@ final class RequestPacer {
     private final AtomicLong lastSlot = new AtomicLong(System.nanoTime());
     /** Nothing is handed out before this (a rebuilt limiter, or an instance that just joined). */
     private volatile long notBefore = System.nanoTime();
+    /**
+     * Nothing is handed out after this: when this instance's heartbeat is so late that the others
+     * may have counted it out and taken its share, it must not send on its own.
+     */
+    private volatile long notAfter = Long.MAX_VALUE;
 
     /**
      * @param horizon how far ahead a permit may be reserved; a job that would wait longer is
@@ -86,6 +93,11 @@ final class RequestPacer {
         notBefore = Math.max(notBefore, nanos);
     }
 
+    /** Hands out nothing after {@code nanos} until it is moved on. */
+    void sendUntil(long nanos) {
+        notAfter = nanos;
+    }
+
     int share() {
         return share;
     }
@@ -118,6 +130,11 @@ final class RequestPacer {
             if (hold > 0) {
                 Thread.sleep(Duration.ofNanos(hold));
             }
+            if (System.nanoTime() > notAfter) {
+                // Counted out by the others, perhaps: wait for this instance's next heartbeat.
+                Thread.sleep(FENCED_WAIT);
+                continue;
+            }
             RateLimiter current = limiter;
             long wait = current.reservePermission(1);
             if (wait < 0) {
@@ -128,7 +145,7 @@ final class RequestPacer {
             if (wait > 0) {
                 Thread.sleep(Duration.ofNanos(wait));
             }
-            if (!isLate(slot)) {
+            if (!isLate(slot) && slot <= notAfter) {
                 return slot;
             }
         }

@@ -83,6 +83,13 @@ public final class UpstreamGate {
         }
     }
 
+    /** Sends nothing after {@code nanos} ({@link System#nanoTime()}) until moved on. */
+    void sendUntil(long nanos) {
+        if (requests != null) {
+            requests.sendUntil(nanos);
+        }
+    }
+
     private volatile int tokenShare;
 
     private void buildTokenLimiter(int n) {

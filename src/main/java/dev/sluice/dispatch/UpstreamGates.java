@@ -46,6 +46,14 @@ public class UpstreamGates {
         gates.values().forEach(g -> g.holdUntil(nanos));
     }
 
+    /**
+     * Sends nothing after {@code nanos} ({@link System#nanoTime()}) until moved on: the moment the
+     * others may count this instance out, its heartbeat being late.
+     */
+    public void sendUntil(long nanos) {
+        gates.values().forEach(g -> g.sendUntil(nanos));
+    }
+
     /** The live limits of every upstream, by name. */
     public Map<String, UpstreamGate.Snapshot> snapshot() {
         Map<String, UpstreamGate.Snapshot> out = new LinkedHashMap<>();

@@ -10,8 +10,8 @@ import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Answers a test has scripted for the next calls to one path ({@code asample} or
- * {@code retrieve_future}), taken first in, first out, before the emulator's own logic: so each
+ * Answers a test has scripted for the next calls to one path ({@code asample},
+ * {@code retrieve_future} or {@code create_session}), taken first in, first out, before the emulator's own logic: so each
  * outcome of the protocol can be produced on demand, over real HTTP.
  */
 @Profile("emulator")

@@ -42,7 +42,11 @@ class TinkerEmulatorController {
     @PostMapping("/api/v1/create_session")
     ResponseEntity<Object> createSession(@RequestHeader(name = "X-API-Key", required = false) String key) {
         return guarded(
-                key, () -> ok(Map.of("type", "create_session", "session_id", "sess-" + sessions.incrementAndGet())));
+                key,
+                () -> forced.answer(
+                        "create_session",
+                        () -> ok(
+                                Map.of("type", "create_session", "session_id", "sess-" + sessions.incrementAndGet()))));
     }
 
     /** Like mint, accepts a session id it has not seen. */

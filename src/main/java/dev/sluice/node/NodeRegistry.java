@@ -24,8 +24,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>How fast shares adapt: a joining instance counts itself and the others at once, and they
  * lower theirs within one heartbeat (2 s). So that the upstream never sees more than the limit
- * meanwhile, a joining instance that finds others sends nothing for one heartbeat and half a
- * second more (a lone instance starts at once). A stopped instance's share moves at the others' next heartbeat; a killed one's after
+ * meanwhile, a joining instance that finds others sends nothing until every one of them has
+ * heartbeated since it joined (a lone instance starts at once); so does one whose heartbeat was so
+ * late that the others counted it out, and such an instance stops sending half a second before
+ * they would.
+ * A stopped instance's share moves at the others' next heartbeat; a killed one's after
  * {@code dead-after} (10 s) plus one heartbeat, during which the upstream sees less than the limit.
  */
 @Component
@@ -41,10 +44,13 @@ class NodeRegistry implements Background {
     private final DispatchProperties dispatch;
     private final Clock clock;
     private final Loop loop;
-    private static final Duration JOIN_MARGIN = Duration.ofMillis(500);
+    private static final Duration MARGIN = Duration.ofMillis(500);
 
     private volatile int live = 1;
     private boolean first = true;
+    private long lastBeat;
+    /** When this instance (re)joined a cluster whose other members may not count it yet; null once all do. */
+    private Instant joinedAt;
 
     NodeRegistry(
             NodeRepository nodes,
@@ -67,15 +73,28 @@ class NodeRegistry implements Background {
     /** Renews this instance's row, recounts the live ones and applies the share; done is the count. */
     public Pass runOnce() {
         Instant now = clock.instant();
+        long beat = System.nanoTime();
         int count = nodes.heartbeat(
                 node.id(), node.host(), node.pid(), node.startedAt(), now, now.minus(properties.deadAfter()));
         nodes.removeSilentSince(now.minus(properties.deadAfter().multipliedBy(30)));
-        if (first && count > 1) {
-            // The others count this instance at their next heartbeat: until then, send nothing.
-            gates.holdUntil(System.nanoTime()
-                    + properties.heartbeatInterval().plus(JOIN_MARGIN).toNanos());
+        Instant counted = clock.instant(); // after this heartbeat's row was committed
+        long deadAfter = properties.deadAfter().toNanos();
+        if ((first || beat - lastBeat > deadAfter) && count > 1) {
+            // New here, or counted out by the others meanwhile: they count this instance at their
+            // next heartbeat, and until all have, it sends nothing (at most until any that has
+            // not would itself be counted dead).
+            joinedAt = counted;
+            gates.holdUntil(beat + deadAfter);
         }
+        if (joinedAt != null && nodes.unawareSince(node.id(), joinedAt, now.minus(properties.deadAfter())) == 0) {
+            joinedAt = null;
+            gates.holdUntil(System.nanoTime());
+        }
+        // Once this heartbeat is dead-after old, the others count this instance out and take its
+        // share: by then it must have stopped sending.
+        gates.sendUntil(beat + deadAfter - MARGIN.toNanos());
         first = false;
+        lastBeat = beat;
         if (count != live) {
             log.info("{} live instance(s): this one now sends 1/{} of each upstream's limits", count, count);
         }

@@ -50,6 +50,19 @@ public class NodeRepository {
                 .single();
     }
 
+    /**
+     * How many other live instances have not heartbeated since {@code since}: those that may not
+     * yet count this instance, which joined then. Reads {@code node} whole (a handful of rows).
+     */
+    int unawareSince(String id, Instant since, Instant liveSince) {
+        return jdbc.sql("SELECT count(*) FROM node WHERE id <> :id AND heartbeat_at > :live AND heartbeat_at <= :since")
+                .param("id", id)
+                .param("live", ts(liveSince))
+                .param("since", ts(since))
+                .query(Integer.class)
+                .single();
+    }
+
     /** Forgets this instance (on shutdown), so the others take over its share at once. */
     void remove(String id) {
         jdbc.sql("DELETE FROM node WHERE id = :id").param("id", id).update();

@@ -87,6 +87,38 @@ class TinkerFlowTest {
     }
 
     @Test
+    void jobsClaimedWhileTheSessionIsHeldBackThreeSecondsAreStillSentAtTheConfiguredRate() {
+        // pacedmint takes 1,200 a minute (20 a second). A model no session exists for yet: the
+        // emulator holds the session's creation for 3 s while the claimer fills its lead.
+        emulator.postJson("/emulator/forced", "{\"path\":\"create_session\",\"hang_ms\":3000,\"count\":1}");
+        String model = "held/" + System.nanoTime();
+        int jobs = 100;
+        List<Long> ids = new java.util.ArrayList<>();
+        for (int i = 0; i < jobs; i++) {
+            ids.add(api.postJson("/api/v1/jobs", """
+                            {"upstream":"pacedmint","token_count":13,"payload":{"base_model":"%s","num_samples":1,
+                             "prompt":{"chunks":[{"tokens":[1,2,3],"type":"encoded_text"}]},
+                             "sampling_params":{"max_tokens":4}}}""".formatted(model))
+                    .json()
+                    .get("id")
+                    .asLong());
+        }
+
+        ids.forEach(id -> api.awaitJobState(id, "succeeded"));
+
+        JsonNode stats = stats();
+        System.out.printf(
+                "session held 3 s, 20/s configured: busiest second %d, busiest minute %d%n",
+                stats.get("max_submissions_per_second").asLong(),
+                stats.get("max_submissions_per_minute").asLong());
+        // Requirement: at most 1.15 x the rate in any second (23), the configured amount plus one
+        // refresh period's permits (one) in any minute.
+        assertThat(stats.get("max_submissions_per_second").asLong()).isLessThanOrEqualTo(23);
+        assertThat(stats.get("max_submissions_per_minute").asLong()).isLessThanOrEqualTo(jobs);
+        assertThat(stats.get("distinct_requests").asLong()).isEqualTo(jobs);
+    }
+
+    @Test
     void aPayloadNamingNoModelIsSampledWithTheUpstreamsDefaultModel() {
         Api.Answer a = api.postJson("/api/v1/jobs", """
                 {"upstream":"slowmint","token_count":13,"payload":{"num_samples":1,

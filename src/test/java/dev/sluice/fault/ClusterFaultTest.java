@@ -24,7 +24,9 @@ class ClusterFaultTest {
 
     private static final int JOBS = 2000;
     private static final int INSTANCES = 3;
-    private static final Duration KILL_EVERY = Duration.ofSeconds(5);
+    private static final Duration KILL_EVERY = Duration.ofSeconds(4);
+    /** The kill test's shared limit: 6,000 a minute, 100 a second, over the three instances. */
+    private static final String SHARED_LIMIT = "--sluice.upstreams.mint.requests-per-minute=6000";
     /**
      * Kills, then the cluster is left to finish. Without a bound, how long the test ran was a
      * lottery on a loaded 2-core machine: an instance needs about 15 s to start there, the victim
@@ -49,7 +51,7 @@ class ClusterFaultTest {
                         "--sluice.emulator.max-in-flight=4000")
                 .freshDatabase();
         for (int i = 0; i < INSTANCES; i++) {
-            rig.start();
+            rig.start(SHARED_LIMIT);
         }
         rig.awaitSchema();
         rig.execute("CREATE TABLE fault_kill (job_id bigint NOT NULL, killed_at timestamptz NOT NULL)");
@@ -66,7 +68,7 @@ class ClusterFaultTest {
                     INSERT INTO fault_kill
                     SELECT j.id, clock_timestamp() FROM job j JOIN node n ON n.id = j.lease_owner
                     WHERE n.pid = %d AND j.state IN ('claimed', 'submitted')""".formatted(victim.pid()));
-            rig.killAndRestart(index);
+            rig.killAndRestart(index, SHARED_LIMIT);
             kills++;
         }
         allFinishedWithin(Duration.ofNanos(Math.max(1_000_000, deadline - System.nanoTime())));
@@ -91,9 +93,23 @@ class ClusterFaultTest {
                                WHERE h.job_id = k.job_id AND h.observed_at > k.killed_at
                                  AND coalesce(h.detail, '') NOT LIKE 'lease of %') - k.killed_at)::numeric, 1) AS s
                       FROM fault_kill k) recovered""");
+        long busiestSecond = stats.get("max_submissions_per_second").asLong();
+        long busiestMinute = stats.get("max_submissions_per_minute").asLong();
+        // The same, by the send times Sluice wrote: how much of the emulator's figure is transit.
+        String sentSide = rig.text("""
+                SELECT max(c) FROM (SELECT count(*) OVER (ORDER BY submitted_at
+                                        RANGE BETWEEN CURRENT ROW AND interval '999 ms' FOLLOWING) AS c
+                                    FROM job WHERE submitted_at IS NOT NULL) w""");
         System.out.printf(
-                "kill -9 test: %d jobs, %d kills holding %d jobs, recovery %s, emulator %s%n",
-                JOBS, kills, held, recovery, stats);
+                "kill -9 test: %d jobs, %d kills holding %d jobs, recovery %s; at 100/s configured the busiest"
+                        + " 1-s window held %d (%.2f x; %s by Sluice's send times), the busiest 60-s window %d;"
+                        + " emulator %s%n",
+                JOBS, kills, held, recovery, busiestSecond, busiestSecond / 100.0, sentSide, busiestMinute, stats);
+        // However the sends bunch (instances killed and started, jobs rescued, sessions made):
+        // at most 1.15 x the rate in any second, the configured amount plus one refresh period's
+        // permits (5 at 6,000 a minute) in any minute.
+        assertThat(busiestSecond).as("busiest 1-s window at 100/s").isLessThanOrEqualTo(115);
+        assertThat(busiestMinute).as("busiest 60-s window at 6,000/min").isLessThanOrEqualTo(6005);
     }
 
     /**
@@ -152,14 +168,11 @@ class ClusterFaultTest {
         System.out.printf(
                 "3 instances at 1,200/min in all (20/s): mean %.2f/s, busiest second %d, busiest minute %d, %s%n",
                 mean, busiestSecond, busiestMinute, stats);
-        // Tolerances. A minute holds the configured total plus what each limiter may hand out at
-        // once (one 1/20 s refresh period: 1 permit at 400/min each), so 1,200 + 3, stated as 1%.
-        // A 1-second window may hold more: each instance may send one period's permits at each
-        // edge of it, and on this 2-core machine running four JVMs and PostgreSQL, POSTs delayed
-        // by CPU contention go out together; the bound is 1.5 x.
-        assertThat(busiestMinute).isLessThanOrEqualTo(1212);
+        // A minute holds the configured total plus what each limiter may hand out at once (one
+        // 1/20 s refresh period: 1 permit at 400/min each), so 1,200 + 3; a second at most 1.15 x.
+        assertThat(busiestMinute).isLessThanOrEqualTo(1203);
         assertThat(mean).isLessThanOrEqualTo(20 * 1.01);
-        assertThat(busiestSecond).isLessThanOrEqualTo(30);
+        assertThat(busiestSecond).isLessThanOrEqualTo(23);
         assertThat(stats.get("duplicate_submissions").asLong()).isZero();
     }
 
