@@ -3,12 +3,15 @@
 # measured against that PostgreSQL's raw ceiling in the same run. See bench/README.md.
 #
 # Usage: bench/run.sh [--quick]       --quick: smaller sizes, for trying the harness (about 3 min)
+#        bench/run.sh --only rate_accuracy   that figure alone (about 1 min), a line in RESULTS.md
 # Env:   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) JAVA_HOME (a JDK >= 21)
 # Prints "name value unit" lines, and appends a dated Markdown table to bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
+ONLY=; [ "${1:-}" = "--only" ] && ONLY=${2:?--only takes a figure: rate_accuracy}
+[ -n "$ONLY" ] && [ "$ONLY" != rate_accuracy ] && { echo "--only knows rate_accuracy, not $ONLY" >&2; exit 2; }
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGOPTIONS="-c client_min_messages=warning"
 DB=sluice_bench
@@ -88,6 +91,28 @@ quantile() { # quantile PORT METRIC QUANTILE -> milliseconds
 
 body='{"upstream":"noop","endpoint":"/v1/bench","payload":{"prompt":"hello"},"token_count":10}'
 
+# rate_accuracy: achieved / configured at a limit of 200/s with a backlog of 6,000.
+rate_accuracy() {
+  echo "# rate accuracy at 200/s" >&2
+  # Started first (it makes the schema when run alone); the backlog is queued behind its back.
+  start paced 18083 --sluice.upstreams.noop.requests-per-minute=12000
+  fresh; queue 6000
+  await_succeeded 6000 120
+  # Sends per second over whole seconds of steady state: the 20 s from 5 s after the first send.
+  # (count - 1) / span would read a limiter that is exact as over-using: a run of N periods holds
+  # N + 1 bursts of permits, one at each end.
+  achieved=$(q -c "SELECT count(*) / 20.0 FROM job, (SELECT min(submitted_at) AS t0 FROM job) f
+                   WHERE submitted_at >= t0 + interval '5 s' AND submitted_at < t0 + interval '25 s'")
+  out rate_accuracy "$(awk -v a="$achieved" 'BEGIN {printf "%.3f", a / 200}')" achieved/configured
+  stop paced
+}
+
+if [ "$ONLY" = rate_accuracy ]; then
+  rate_accuracy
+  echo "| $(date -u +%Y-%m-%d) rate_accuracy alone | $(awk '{print $2}' "$work/figures") |" >>bench/RESULTS.md
+  exit 0
+fi
+
 echo "# the raw ceiling of this PostgreSQL" >&2
 CEILING=bench/pg-ceiling.sh
 bash "$CEILING" sluice_ceiling $([ $QUICK = 1 ] && echo 5 || echo 10) | tr '\t' ' ' >"$work/ceiling"
@@ -159,17 +184,7 @@ await_succeeded "$DRAIN" 600
 out drain_2 "$(drain_rate)" jobs/s
 stop one; stop two
 
-echo "# rate accuracy at 200/s" >&2
-fresh; queue 6000
-start paced 18083 --sluice.upstreams.noop.requests-per-minute=12000
-await_succeeded 6000 120
-# Sends per second over whole seconds of steady state: the 20 s from 5 s after the first send.
-# (count - 1) / span would read a limiter that is exact as over-using: a run of N periods holds
-# N + 1 bursts of permits, one at each end.
-achieved=$(q -c "SELECT count(*) / 20.0 FROM job, (SELECT min(submitted_at) AS t0 FROM job) f
-                 WHERE submitted_at >= t0 + interval '5 s' AND submitted_at < t0 + interval '25 s'")
-out rate_accuracy "$(awk -v a="$achieved" 'BEGIN {printf "%.3f", a / 200}')" achieved/configured
-stop paced
+rate_accuracy
 
 echo "# rss while draining $BIG" >&2
 fresh; queue "$BIG"

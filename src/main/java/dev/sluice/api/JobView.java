@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.sluice.job.Job;
 import java.time.Instant;
 
-/** A job as the API shows it; {@code result} is the stored JSON, passed through as is. */
+/**
+ * A job as the API shows it; {@code result} is the stored JSON, passed through as is.
+ * {@code token_count} is the client's or, with {@code token_count_estimated}, Sluice's estimate;
+ * {@code tokens_used} what the upstream's answer reported.
+ */
 record JobView(
         long id,
         Long batchId,
@@ -12,7 +16,10 @@ record JobView(
         String upstream,
         String endpoint,
         String priority,
+        String model,
         int tokenCount,
+        boolean tokenCountEstimated,
+        Integer tokensUsed,
         String state,
         int attempts,
         int maxAttempts,
@@ -33,7 +40,10 @@ record JobView(
                 job.upstream(),
                 job.endpoint(),
                 job.priority().wireName(),
+                job.model(),
                 job.tokenCount(),
+                job.tokenEstimated(),
+                job.tokensUsed(),
                 job.state().wireName(),
                 job.attempts(),
                 job.maxAttempts(),

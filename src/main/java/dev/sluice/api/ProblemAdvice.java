@@ -76,6 +76,11 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         return notFound(e, "name", "must name an existing project");
     }
 
+    @ExceptionHandler(UpstreamNotFoundException.class)
+    ProblemDetail upstreamNotFound(UpstreamNotFoundException e) {
+        return notFound(e, "name", "must name a configured upstream");
+    }
+
     /** 404: the same words for what does not exist and what the key may not see. */
     private static ProblemDetail notFound(RuntimeException e, String field, String rule) {
         ProblemDetail p = problem(HttpStatus.NOT_FOUND, "not-found", "Not found", e.getMessage());

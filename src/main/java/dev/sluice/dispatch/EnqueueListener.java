@@ -1,5 +1,6 @@
 package dev.sluice.dispatch;
 
+import dev.sluice.pause.Pauses;
 import dev.sluice.runtime.Background;
 import dev.sluice.runtime.Loop;
 import dev.sluice.runtime.Pass;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Wakes this instance's idle claimers when any instance announces enqueued jobs
- * ({@link EnqueueNotifier}): one connection, held for this, LISTENs on the channel, and each pass
+ * ({@link EnqueueNotifier}) or a pause or resume ({@link Pauses#CHANNEL}, which also makes it
+ * read the pauses again): one connection, held for this, LISTENs on the channel, and each pass
  * waits up to half a second for announcements on it. If the connection is lost, the pass fails
  * (the loop's error policy spaces the retries) and the next one opens it again and wakes every
  * claimer once, since announcements made in between were missed. Only on instances that dispatch.
@@ -29,12 +31,14 @@ class EnqueueListener implements Background {
 
     private final DataSource dataSource;
     private final ClaimSignals signals;
+    private final Pauses pauses;
     private final DispatchProperties dispatch;
     private final Loop loop = new Loop("sluice-enqueue-listener", this::runOnce);
     /** Only the loop's thread touches it (and {@link #finish} once the loop has ended). */
     private Connection connection;
 
-    EnqueueListener(DataSource dataSource, ClaimSignals signals, DispatchProperties dispatch) {
+    EnqueueListener(DataSource dataSource, ClaimSignals signals, Pauses pauses, DispatchProperties dispatch) {
+        this.pauses = pauses;
         this.dataSource = dataSource;
         this.signals = signals;
         this.dispatch = dispatch;
@@ -49,6 +53,10 @@ class EnqueueListener implements Background {
                 return Pass.busy(0);
             }
             for (PGNotification n : notifications) {
+                if (Pauses.CHANNEL.equals(n.getName())) {
+                    // A pause or resume on some instance: read them again, and wake the claimer.
+                    pauses.forget();
+                }
                 signals.wake(n.getParameter());
             }
             return Pass.busy(notifications.length);
@@ -66,12 +74,14 @@ class EnqueueListener implements Background {
                 c.setAutoCommit(true);
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN " + EnqueueNotifier.CHANNEL);
+                    s.execute("LISTEN " + Pauses.CHANNEL);
                 }
             } catch (SQLException | RuntimeException e) {
                 c.close();
                 throw e;
             }
             connection = c;
+            pauses.forget();
             signals.wakeAll();
         }
         return connection.unwrap(PGConnection.class);

@@ -3,6 +3,7 @@ package dev.sluice.dispatch;
 import dev.sluice.job.ClaimedJob;
 import dev.sluice.job.JobRepository;
 import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.pause.Pauses;
 import dev.sluice.runtime.NodeIdentity;
 import dev.sluice.runtime.Pass;
 import java.time.Clock;
@@ -30,6 +31,7 @@ class JobClaimer {
     private final DispatchProperties properties;
     private final NodeIdentity node;
     private final ClaimRates rates;
+    private final Pauses pauses;
     private final Clock clock;
     /** Upstreams whose last pass found no work: the next pass probes before taking permits. */
     private final Set<String> idle = ConcurrentHashMap.newKeySet();
@@ -41,8 +43,10 @@ class JobClaimer {
             DispatchProperties properties,
             NodeIdentity node,
             ClaimRates rates,
+            Pauses pauses,
             SluiceMetrics metrics,
             Clock clock) {
+        this.pauses = pauses;
         this.jobs = jobs;
         this.metrics = metrics;
         this.gates = gates;
@@ -56,6 +60,10 @@ class JobClaimer {
     /** Claims what {@code upstream} may take now and hands it to the dispatcher; says when to look again. */
     public Pass runOnce(String upstream) {
         UpstreamGate gate = gates.get(upstream);
+        if (pauses.wholeUpstreamPaused(upstream)) {
+            // An operator paused it: claim nothing; a resume is announced and wakes this loop.
+            return Pass.idle(properties.idleWait());
+        }
         Duration paused = gate.pausedFor();
         if (paused.isPositive()) {
             // The upstream asked us to wait (429, or its budget ran out): claim nothing meanwhile.

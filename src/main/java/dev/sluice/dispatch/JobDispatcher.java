@@ -5,6 +5,8 @@ import dev.sluice.job.Fence;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.SubmitKey;
 import dev.sluice.metrics.SluiceMetrics;
+import dev.sluice.pause.Pause;
+import dev.sluice.pause.Pauses;
 import dev.sluice.upstream.Submission;
 import dev.sluice.upstream.Upstream;
 import dev.sluice.upstream.UpstreamException;
@@ -12,6 +14,7 @@ import dev.sluice.upstream.Upstreams;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +39,7 @@ class JobDispatcher {
     private final Retries retries;
     private final LeaseKeeper leases;
     private final SuccessWriter outcomes;
+    private final Pauses pauses;
     private final SluiceMetrics metrics;
     private final Clock clock;
     private volatile boolean stopping;
@@ -50,8 +54,10 @@ class JobDispatcher {
             Retries retries,
             LeaseKeeper leases,
             SuccessWriter outcomes,
+            Pauses pauses,
             SluiceMetrics metrics,
             Clock clock) {
+        this.pauses = pauses;
         this.jobs = jobs;
         this.upstreams = upstreams;
         this.gates = gates;
@@ -159,7 +165,13 @@ class JobDispatcher {
             }
             Duration paused = gate.pausedFor();
             if (paused.isPositive()) {
-                retries.defer(job, "not now: upstream '" + job.upstream() + "' is paused", paused);
+                retries.defer(job, "not now: upstream '" + job.upstream() + "' asked us to wait", paused);
+                return true;
+            }
+            Optional<Pause> pause = pauses.stopping(job.upstream(), null);
+            if (pause.isPresent()) {
+                // Paused by an operator while this job waited in the lead: back to the queue.
+                retries.defer(job, "not now: " + describe(pause.get()), null);
                 return true;
             }
             SubmitKey key = prepared.session() == null ? null : job.submitKey(prepared.session());
@@ -210,7 +222,7 @@ class JobDispatcher {
                         gate.pause(c.pauseFor());
                     }
                     metrics.submission(job.upstream(), "completed");
-                    if (outcomes.succeeded(fence, c.resultJson(), sentAt, clock.instant())) {
+                    if (outcomes.succeeded(job.upstream(), fence, c.resultJson(), sentAt, clock.instant())) {
                         metrics.finished(job.upstream(), "succeeded");
                     }
                 }
@@ -254,6 +266,13 @@ class JobDispatcher {
                 }
             }
         }
+    }
+
+    private static String describe(Pause p) {
+        return (p.model() == null
+                        ? "upstream '" + p.upstream() + "'"
+                        : "model '" + p.model() + "' of '" + p.upstream() + "'")
+                + " is paused" + (p.reason() == null ? "" : " (" + p.reason() + ")");
     }
 
     static String describe(UpstreamException e) {

@@ -11,7 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import org.slf4j.Logger;
@@ -37,19 +37,25 @@ class SuccessWriter implements Background {
     /** The loop is woken at each hand-over; this only bounds a missed wake-up. */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
 
-    private record Pending(Success outcome, CompletableFuture<Boolean> written) {}
+    private record Pending(String upstream, Success outcome, CompletableFuture<Boolean> written) {}
 
     private final JobRepository jobs;
+    private final UpstreamGates gates;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final Loop loop = new Loop("sluice-success-writer", this::runOnce);
 
-    SuccessWriter(JobRepository jobs) {
+    SuccessWriter(JobRepository jobs, UpstreamGates gates) {
         this.jobs = jobs;
+        this.gates = gates;
     }
 
-    /** Writes the success and waits for it; false when the job was fenced out. */
-    public boolean succeeded(Fence fence, String resultJson, Instant submittedAt, Instant now) {
-        Pending p = new Pending(new Success(fence, resultJson, submittedAt, now), new CompletableFuture<>());
+    /**
+     * Writes the success and waits for it; false when the job was fenced out. The tokens the
+     * answer says the job used, less those its upstream's token limiter reserved, correct the
+     * limiter.
+     */
+    public boolean succeeded(String upstream, Fence fence, String resultJson, Instant submittedAt, Instant now) {
+        Pending p = new Pending(upstream, new Success(fence, resultJson, submittedAt, now), new CompletableFuture<>());
         queue.add(p);
         // Checked after the hand-over: either the loop still runs (and writes it, or its finish
         // does), or it has stopped and this sender writes it.
@@ -80,10 +86,18 @@ class SuccessWriter implements Background {
 
     private void write(List<Pending> group) {
         try {
-            Set<Long> moved =
+            Map<Long, Integer> moved =
                     jobs.markSucceededAll(group.stream().map(Pending::outcome).toList());
-            group.forEach(
-                    p -> p.written().complete(moved.contains(p.outcome().fence().jobId())));
+            for (Pending p : group) {
+                Integer surplus = moved.get(p.outcome().fence().jobId());
+                if (surplus != null && surplus != 0) {
+                    UpstreamGate gate = gates.get(p.upstream());
+                    if (gate != null) {
+                        gate.correctTokens(surplus);
+                    }
+                }
+                p.written().complete(surplus != null);
+            }
         } catch (DataIntegrityViolationException e) {
             // The statement is all or nothing, and one row's data refused it. The upstreams'
             // answers are checked before they get here, so this should not happen; if it does,

@@ -208,8 +208,57 @@ public final class UpstreamGate {
         if (tokens == null || tokenCount == 0) {
             return Duration.ZERO;
         }
-        long nanos = tokens.reservePermission(tokenCount);
+        int fromCredit = takeCredit(tokenCount);
+        if (fromCredit == tokenCount) {
+            return Duration.ZERO;
+        }
+        long nanos = tokens.reservePermission(tokenCount - fromCredit);
         return nanos < 0 ? null : Duration.ofNanos(nanos);
+    }
+
+    /** Tokens reserved for jobs that used fewer: spent by the next reservations, for a while. */
+    private long credit;
+
+    private long creditAt;
+
+    /** Credit older than this is forgotten: it was reserved too long ago to be spent in its window. */
+    private static final long CREDIT_LIFE = Duration.ofSeconds(30).toNanos();
+
+    private synchronized int takeCredit(int want) {
+        if (credit == 0 || System.nanoTime() - creditAt > CREDIT_LIFE) {
+            credit = 0;
+            return 0;
+        }
+        int taken = (int) Math.min(credit, want);
+        credit -= taken;
+        return taken;
+    }
+
+    /**
+     * A job's answer said it used {@code surplus} tokens more than its token_count (less, when
+     * negative): the token limiter takes the difference, so the tokens the upstream really sees
+     * track the configured rate. More: reserved now (as far as the wait limit reaches). Fewer:
+     * credited to the next jobs, for 30 s, at most a minute of this instance's share.
+     */
+    void correctTokens(int surplus) {
+        RateLimiter limiter = tokens;
+        if (limiter == null || surplus == 0) {
+            return;
+        }
+        if (surplus < 0) {
+            synchronized (this) {
+                long cap = Math.max(1, tokensPerMinute / tokenShare);
+                credit = Math.min(cap, (System.nanoTime() - creditAt > CREDIT_LIFE ? 0 : credit) - (long) surplus);
+                creditAt = System.nanoTime();
+            }
+            return;
+        }
+        int chunk = Math.max(1, limiter.getRateLimiterConfig().getLimitForPeriod());
+        for (int left = surplus; left > 0; left -= chunk) {
+            if (limiter.reservePermission(Math.min(chunk, left)) < 0) {
+                return; // the rest lies beyond the wait limit: dropped, not owed forever
+            }
+        }
     }
 
     /**

@@ -124,7 +124,7 @@ class UpstreamPoller implements Background {
                 }
                 case PollResult.Completed c -> {
                     metrics.poll(job.upstream(), "completed");
-                    if (outcomes.succeeded(fence, c.resultJson(), null, now)) {
+                    if (outcomes.succeeded(job.upstream(), fence, c.resultJson(), null, now)) {
                         metrics.finished(job.upstream(), "succeeded");
                     }
                 }

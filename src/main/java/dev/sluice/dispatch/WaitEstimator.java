@@ -5,11 +5,14 @@ import dev.sluice.job.JobRepository;
 import dev.sluice.job.LastSnapshot;
 import dev.sluice.job.Priority;
 import dev.sluice.job.QueueFields;
+import dev.sluice.pause.Pause;
+import dev.sluice.pause.Pauses;
 import dev.sluice.upstream.Upstreams;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.stereotype.Component;
 
 /**
@@ -52,6 +55,7 @@ public class WaitEstimator {
     private final JobRepository jobs;
     private final Upstreams upstreams;
     private final ClaimRates rates;
+    private final Pauses pauses;
     private final Clock clock;
     private Map<String, Map<Priority, Long>> counts = Map.of();
     private Instant countsAt;
@@ -60,7 +64,8 @@ public class WaitEstimator {
 
     private boolean counting;
 
-    WaitEstimator(JobRepository jobs, Upstreams upstreams, ClaimRates rates, Clock clock) {
+    WaitEstimator(JobRepository jobs, Upstreams upstreams, ClaimRates rates, Pauses pauses, Clock clock) {
+        this.pauses = pauses;
         this.jobs = jobs;
         this.upstreams = upstreams;
         this.rates = rates;
@@ -135,12 +140,23 @@ public class WaitEstimator {
             eta = eta == null ? backoff : Math.max(eta, backoff);
             reason = "retry_backoff";
         }
+        String state = "waiting";
+        Optional<Pause> pause = pauses.stopping(job.upstream(), null);
+        if (pause.isPresent()) {
+            // An operator paused it: nothing is sent until resumed, so no ETA unless the pause ends.
+            state = "paused";
+            reason = pause.get().model() == null ? "upstream_paused" : "model_paused";
+            Instant until = pause.get().until();
+            eta = until == null
+                    ? null
+                    : (eta == null ? 0 : eta) + Duration.between(now, until).toMillis() / 1000.0;
+        }
         eta = eta == null ? null : round(eta);
         int d = (int) Math.min(depth, Integer.MAX_VALUE);
         return new Wait(
                 new QueueFields(
                         "queued",
-                        "waiting",
+                        state,
                         reason,
                         (int) Math.min(ahead, Integer.MAX_VALUE),
                         d,

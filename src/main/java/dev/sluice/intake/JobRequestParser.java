@@ -58,6 +58,7 @@ public class JobRequestParser {
     private final JobProperties properties;
     private final CallbackProperties callbacks;
     private final CallbackTargets targets;
+    private final TokenEstimator estimator;
 
     JobRequestParser(
             Upstreams upstreams, JobProperties properties, CallbackProperties callbacks, CallbackTargets targets) {
@@ -65,6 +66,7 @@ public class JobRequestParser {
         this.properties = properties;
         this.callbacks = callbacks;
         this.targets = targets;
+        this.estimator = new TokenEstimator(properties.defaultMaxTokens());
     }
 
     public Defaults defaults() {
@@ -111,16 +113,27 @@ public class JobRequestParser {
         } else if (!payload.isObject()) {
             violations.add(Violation.of("payload", "must be a JSON object"));
         }
+        String model =
+                config == null || payload == null || !payload.isObject() ? null : model(config, payload, violations);
         Integer tokenCount = integer(node, "token_count", 0, Integer.MAX_VALUE, violations);
-        if (tokenCount == null && !violationFor("token_count", violations, before)) {
-            violations.add(Violation.of("token_count", "is required: an integer >= 0"));
-        } else if (tokenCount != null
+        boolean estimated = false;
+        if (tokenCount == null
+                && !violationFor("token_count", violations, before)
+                && config != null
+                && payload != null
+                && payload.isObject()) {
+            tokenCount = estimator.estimate(config.protocol(), model, payload);
+            estimated = true;
+        }
+        if (tokenCount != null
                 && config != null
                 && config.tokensPerMinute() > 0
                 && tokenCount > config.tokensPerMinute()) {
             violations.add(Violation.of(
                     "token_count",
-                    "must be at most " + config.tokensPerMinute() + ", the tokens-per-minute limit of upstream '"
+                    (estimated ? "was estimated at " + tokenCount + " (send token_count to say otherwise) and " : "")
+                            + "must be at most " + config.tokensPerMinute()
+                            + ", the tokens-per-minute limit of upstream '"
                             + upstream + "' (sluice.upstreams." + upstream + ".tokens-per-minute): a larger job"
                             + " could never be sent"));
         }
@@ -171,7 +184,30 @@ public class JobRequestParser {
                 callbackUrl,
                 idempotencyKey,
                 maxAttempts == null ? properties.defaultMaxAttempts() : maxAttempts,
-                customId);
+                customId,
+                model,
+                estimated);
+    }
+
+    /** Longest model name taken. */
+    static final int MAX_MODEL = 256;
+
+    /**
+     * The model the payload asks for: {@code model} (openai, noop) or {@code base_model} (tinker,
+     * else the upstream's default model); null when it names none.
+     */
+    private static String model(UpstreamProperties.Config config, JsonNode payload, List<Violation> violations) {
+        String field = config.protocol() == dev.sluice.upstream.Protocol.TINKER ? "base_model" : "model";
+        JsonNode v = payload.get(field);
+        if (v == null || v.isNull()) {
+            return field.equals("base_model") ? config.defaultModel() : null;
+        }
+        if (!v.isString() || v.stringValue().isBlank() || v.stringValue().length() > MAX_MODEL) {
+            violations.add(Violation.of(
+                    "payload." + field, "must be a non-blank string of at most " + MAX_MODEL + " characters"));
+            return null;
+        }
+        return v.stringValue();
     }
 
     /** The job's path: given, or the protocol's default; a safe path its upstream sends to. */

@@ -31,6 +31,9 @@ public class Job {
     private String payload;
 
     private int tokenCount;
+    private String model;
+    private boolean tokenEstimated;
+    private Integer tokensUsed;
 
     @Convert(converter = PriorityConverter.class)
     private Priority priority;
@@ -81,6 +84,8 @@ public class Job {
         job.endpoint = request.endpoint();
         job.payload = request.payloadJson();
         job.tokenCount = request.tokenCount();
+        job.model = request.model();
+        job.tokenEstimated = request.tokenEstimated();
         job.priority = request.priority();
         job.state = JobState.QUEUED;
         job.idempotencyKey = request.idempotencyKey();
@@ -117,6 +122,21 @@ public class Job {
 
     public int tokenCount() {
         return tokenCount;
+    }
+
+    /** The model its payload names (null: none). */
+    public String model() {
+        return model;
+    }
+
+    /** Whether Sluice estimated {@link #tokenCount} (the request sent none). */
+    public boolean tokenEstimated() {
+        return tokenEstimated;
+    }
+
+    /** The tokens the upstream's answer says it used (null: not answered yet, or it did not say). */
+    public Integer tokensUsed() {
+        return tokensUsed;
     }
 
     public Priority priority() {

@@ -63,7 +63,9 @@ public final class JobCopyEncoder {
         line.append(job.maxAttempts()).append('\t');
         line.append(nowText).append('\t');
         line.append(nowText).append('\t');
-        line.append(ownerText).append('\n');
+        line.append(ownerText).append('\t');
+        field(job.model());
+        line.append(job.tokenEstimated() ? "t" : "f").append('\n');
         try {
             out.write(line.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {

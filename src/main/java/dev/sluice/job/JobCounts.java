@@ -44,6 +44,16 @@ public interface JobCounts {
 
     Map<String, Long> countRunningByUpstream();
 
+    /** What was sent to one upstream and model (null: jobs naming none) since a day and a minute ago. */
+    record Usage(
+            String upstream, String model, long requestsDay, long tokensDay, long requestsMinute, long tokensMinute) {}
+
+    /**
+     * Requests and tokens sent per upstream and model since {@code day} and since {@code minute},
+     * from the jobs' send times: a job's tokens are what its answer reported, else its token_count.
+     */
+    java.util.List<Usage> usageSince(Instant day, Instant minute);
+
     /** Claimed or submitted jobs of one project, per upstream. */
     Map<String, Long> countRunningByUpstreamInProject(long projectId);
 

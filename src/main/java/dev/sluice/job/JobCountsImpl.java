@@ -1,5 +1,6 @@
 package dev.sluice.job;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,6 +148,31 @@ class JobCountsImpl implements JobCounts {
             counts.put(rs.getString("upstream"), rs.getLong("n"));
         });
         return counts;
+    }
+
+    @Override
+    public java.util.List<Usage> usageSince(Instant day, Instant minute) {
+        // Reads job_sent_idx (upstream, model, submitted_at) WHERE submitted_at IS NOT NULL: the
+        // rows sent in the last day, with their heap rows for the tokens. Locks nothing.
+        return jdbc.sql("""
+                SELECT upstream, model, count(*) AS requests_day,
+                       coalesce(sum(coalesce(tokens_used, token_count)), 0) AS tokens_day,
+                       count(*) FILTER (WHERE submitted_at > :minute) AS requests_minute,
+                       coalesce(sum(coalesce(tokens_used, token_count)) FILTER (WHERE submitted_at > :minute), 0)
+                           AS tokens_minute
+                FROM job WHERE submitted_at IS NOT NULL AND submitted_at > :day
+                GROUP BY upstream, model ORDER BY upstream, model
+                """)
+                .param("day", JobSql.ts(day))
+                .param("minute", JobSql.ts(minute))
+                .query((rs, n) -> new Usage(
+                        rs.getString("upstream"),
+                        rs.getString("model"),
+                        rs.getLong("requests_day"),
+                        rs.getLong("tokens_day"),
+                        rs.getLong("requests_minute"),
+                        rs.getLong("tokens_minute")))
+                .list();
     }
 
     @Override

@@ -113,9 +113,10 @@ class JobIntakeImpl implements JobIntake {
                 WITH ins AS (
                     INSERT INTO job (upstream, endpoint, payload, token_count, priority, state,
                                      idempotency_key, callback_url, max_attempts, run_after, created_at,
-                                     project_id, api_key_id, fair_tag)
+                                     project_id, api_key_id, fair_tag, model, token_estimated)
                     VALUES (:upstream, :endpoint, CAST(:payload AS jsonb), :tokenCount, :priority, 'queued',
-                            :idempotencyKey, :callbackUrl, :maxAttempts, :now, :now, :project, :apiKey, :fairTag)
+                            :idempotencyKey, :callbackUrl, :maxAttempts, :now, :now, :project, :apiKey, :fairTag,
+                            :model, :tokenEstimated)
                     ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
                     RETURNING id),
                 history AS (
@@ -135,6 +136,8 @@ class JobIntakeImpl implements JobIntake {
                 .param("project", owner.projectId())
                 .param("apiKey", owner.apiKeyId(), java.sql.Types.BIGINT)
                 .param("fairTag", fairTag)
+                .param("model", job.model())
+                .param("tokenEstimated", job.tokenEstimated())
                 .query(Long.class)
                 .list();
         return ids.isEmpty() ? OptionalLong.empty() : OptionalLong.of(ids.getFirst());
@@ -148,7 +151,7 @@ class JobIntakeImpl implements JobIntake {
             rows = connection.unwrap(PGConnection.class).getCopyAPI().copyIn("""
                     COPY job (fair_tag, batch_id, custom_id, upstream, endpoint, payload, token_count,
                               priority, state, callback_url, max_attempts, run_after, created_at,
-                              project_id, api_key_id)
+                              project_id, api_key_id, model, token_estimated)
                     FROM STDIN (FORMAT text)""", encodedRows, 1 << 16);
         } catch (SQLException | IOException e) {
             throw new DataAccessResourceFailureException("COPY of batch " + batchId + " into job failed", e);

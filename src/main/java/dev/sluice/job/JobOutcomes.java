@@ -22,9 +22,10 @@ public interface JobOutcomes {
 
     /**
      * {@link #markSucceeded} for many jobs in one statement (and one history insert): each row
-     * fenced on its own. Returns the ids that moved; a fenced-out job is left out, and logged.
+     * fenced on its own. Returns the ids that moved, each with the tokens its answer says it used
+     * less its token_count (0 when the answer does not say); a fenced-out job is left out, and logged.
      */
-    java.util.Set<Long> markSucceededAll(List<Success> outcomes);
+    java.util.Map<Long, Integer> markSucceededAll(List<Success> outcomes);
 
     /** claimed -> failed, for good, with the error. */
     boolean markFailed(Fence fence, String error, Instant now);

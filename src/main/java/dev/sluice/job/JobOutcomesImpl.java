@@ -35,7 +35,7 @@ class JobOutcomesImpl implements JobOutcomes {
     }
 
     @Override
-    public java.util.Set<Long> markSucceededAll(List<Success> outcomes) {
+    public java.util.Map<Long, Integer> markSucceededAll(List<Success> outcomes) {
         int n = outcomes.size();
         long[] ids = new long[n];
         String[] owners = new String[n];
@@ -54,7 +54,10 @@ class JobOutcomesImpl implements JobOutcomes {
         }
         // Locks the listed rows by primary key, in id order; each fenced as in markSucceeded, and
         // the callback trigger (V003__callbacks.sql) fires for each in this statement.
-        java.util.Set<Long> moved = new java.util.HashSet<>(jdbc.sql("""
+        // tokens_used: what the answer says (job_tokens_used, V012); each row returns it less the
+        // token_count the limiter reserved, to correct the limiter by.
+        java.util.Map<Long, Integer> moved = new java.util.HashMap<>();
+        jdbc.sql("""
                 WITH o AS (
                     SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:owners AS text[]), CAST(:attempts AS int[]),
                                          CAST(:results AS text[]), CAST(:submitted AS timestamptz[]),
@@ -65,15 +68,16 @@ class JobOutcomesImpl implements JobOutcomes {
                     UPDATE job j
                     SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
                         result = CAST(o.result AS jsonb), error = NULL, finished_at = o.now,
-                        submitted_at = coalesce(o.submitted_at, j.submitted_at), next_poll_at = NULL
+                        submitted_at = coalesce(o.submitted_at, j.submitted_at), next_poll_at = NULL,
+                        tokens_used = job_tokens_used(CAST(o.result AS jsonb), j.payload)
                     FROM o
                     WHERE j.id = o.id AND j.state IN ('claimed', 'submitted') AND j.lease_owner = o.owner
                       AND j.attempts = o.attempt
-                    RETURNING j.id, j.attempts, o.now),
+                    RETURNING j.id, j.attempts, o.now, coalesce(j.tokens_used - j.token_count, 0) AS surplus),
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
                     SELECT id, now, 'queue', 'succeeded', attempts FROM moved)
-                SELECT id FROM moved
+                SELECT id, surplus FROM moved
                 """)
                 .param("ids", ids)
                 .param("owners", owners)
@@ -81,10 +85,11 @@ class JobOutcomesImpl implements JobOutcomes {
                 .param("results", results)
                 .param("submitted", submitted)
                 .param("nows", nows)
-                .query(Long.class)
-                .list());
+                .query(rs -> {
+                    moved.put(rs.getLong("id"), rs.getInt("surplus"));
+                });
         for (Success s : outcomes) {
-            if (!moved.contains(s.fence().jobId())) {
+            if (!moved.containsKey(s.fence().jobId())) {
                 JobSql.fenced(s.fence(), "write to succeeded", 0);
             }
         }
@@ -130,7 +135,8 @@ class JobOutcomesImpl implements JobOutcomes {
                     UPDATE job
                     SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
                         result = CAST(:result AS jsonb), error = NULL, finished_at = :now, next_poll_at = NULL,
-                        submitted_at = coalesce(CAST(:submittedAt AS timestamptz), submitted_at)
+                        submitted_at = coalesce(CAST(:submittedAt AS timestamptz), submitted_at),
+                        tokens_used = job_tokens_used(CAST(:result AS jsonb), payload)
                     WHERE id = :id AND state IN ('claimed', 'submitted') AND lease_owner = :owner
                       AND attempts = :attempt
                     RETURNING id, attempts)

@@ -13,4 +13,32 @@ public record NewJob(
         String callbackUrl,
         String idempotencyKey,
         int maxAttempts,
-        String customId) {}
+        String customId,
+        String model,
+        boolean tokenEstimated) {
+
+    /** A job naming no model, whose token_count its client gave. */
+    public NewJob(
+            String upstream,
+            String endpoint,
+            String payloadJson,
+            int tokenCount,
+            Priority priority,
+            String callbackUrl,
+            String idempotencyKey,
+            int maxAttempts,
+            String customId) {
+        this(
+                upstream,
+                endpoint,
+                payloadJson,
+                tokenCount,
+                priority,
+                callbackUrl,
+                idempotencyKey,
+                maxAttempts,
+                customId,
+                null,
+                false);
+    }
+}

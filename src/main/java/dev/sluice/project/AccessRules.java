@@ -25,6 +25,9 @@ final class AccessRules {
             admin(null, "/api/v1/projects/**"),
             admin(null, "/api/v1/audit/**"),
             admin(null, "/api/v1/nodes/**"),
+            // Upstreams: limits and usage of every project's traffic; pausing stops everyone's.
+            admin(null, "/api/v1/upstreams"),
+            admin(null, "/api/v1/upstreams/**"),
             // Queue snapshots are of whole upstreams, their limits and every project's jobs.
             admin(null, "/api/v1/reports/queue-depth"),
             rule(HttpMethod.POST, "/api/v1/jobs", Scope.SUBMIT),

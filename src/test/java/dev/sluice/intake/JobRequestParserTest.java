@@ -33,7 +33,8 @@ class JobRequestParserTest {
                 Duration.ofMillis(500),
                 true,
                 DataSize.ofKilobytes(1));
-        return new JobRequestParser(upstreams, new JobProperties(5), callbacks, CallbackTargetsAccess.of(callbacks));
+        return new JobRequestParser(
+                upstreams, new JobProperties(5, 1024), callbacks, CallbackTargetsAccess.of(callbacks));
     }
 
     private static List<Violation> parse(JobRequestParser parser, String json) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sluice.QuietSluiceTest;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,14 +54,21 @@ class JobOutcomesTest extends JobSqlTest {
         List<ClaimedJob> claimed = claim(3);
         Fence stale = new Fence(claimed.get(2).id(), OWNER, claimed.get(2).attempt() + 1);
 
-        Set<Long> moved = jobs.markSucceededAll(List.of(
-                new Success(claimed.get(0).fence(), "{\"a\":1}", now, now.plusSeconds(1)),
+        Map<Long, Integer> moved = jobs.markSucceededAll(List.of(
+                new Success(
+                        claimed.get(0).fence(), "{\"a\":1,\"usage\":{\"total_tokens\":25}}", now, now.plusSeconds(1)),
                 new Success(claimed.get(1).fence(), "{\"b\":2}", null, now.plusSeconds(2)),
                 new Success(stale, "{\"c\":3}", now, now.plusSeconds(3))));
 
-        assertThat(moved)
+        assertThat(moved.keySet())
                 .containsExactlyInAnyOrder(claimed.get(0).id(), claimed.get(1).id());
         Job first = jobs.findById(claimed.get(0).id()).orElseThrow();
+        // The answer's usage is stored, and returned less the token_count reserved for it.
+        assertThat(first.tokensUsed()).isEqualTo(25);
+        assertThat(moved.get(first.id())).isEqualTo(25 - first.tokenCount());
+        assertThat(moved.get(claimed.get(1).id()))
+                .as("an answer that names no usage corrects nothing")
+                .isZero();
         assertThat(first.state()).isEqualTo(JobState.SUCCEEDED);
         assertThat(first.finishedAt()).isEqualTo(now.plusSeconds(1));
         assertThat(first.leaseOwner()).isNull();
