@@ -33,7 +33,7 @@ class ReportController {
 
     static final String CSV = "text/csv";
     private static final Set<String> BUCKETS = Set.of("hour", "day");
-    private static final Set<String> GROUPS = Set.of("priority", "upstream", "batch");
+    private static final Set<String> GROUPS = Set.of("priority", "upstream", "batch", "model");
     private static final Duration MAX_WAIT_RANGE = Duration.ofDays(366);
     private static final Duration MAX_DEPTH_RANGE = Duration.ofDays(31);
 

@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import dev.sluice.dispatch.ModelGate;
 import dev.sluice.dispatch.UpstreamGate;
 import dev.sluice.dispatch.UpstreamGates;
 import dev.sluice.job.InvalidJobException;
@@ -82,7 +83,19 @@ class UpstreamController {
         }
     }
 
-    record ModelView(String name, UsageView lastMinute, UsageView lastDay, PauseView paused) {}
+    /**
+     * A model: its own limits (null when it has none), usage, operator's pause, and this instance's
+     * view: what it may still send today, and how long a 429 still pauses the model.
+     */
+    record ModelView(
+            String name,
+            Map<String, Object> limits,
+            UsageView lastMinute,
+            UsageView lastDay,
+            PauseView paused,
+            Long requestsLeftTodayHere,
+            Long tokensLeftTodayHere,
+            Double pausedByUpstreamForS) {}
 
     record UpstreamView(
             String name,
@@ -116,7 +129,7 @@ class UpstreamController {
             share.put("tokens_per_minute", c.tokensPerMinute() == 0 ? null : c.tokensPerMinute() / g.share());
             share.put("claimed_not_sent", g.unsent());
             long minuteRequests = 0, minuteTokens = 0, dayRequests = 0, dayTokens = 0;
-            Map<String, ModelView> models = new LinkedHashMap<>();
+            Map<String, JobCounts.Usage> byModel = new java.util.TreeMap<>();
             for (JobCounts.Usage u : usage) {
                 if (!u.upstream().equals(name)) {
                     continue;
@@ -126,32 +139,38 @@ class UpstreamController {
                 dayRequests += u.requestsDay();
                 dayTokens += u.tokensDay();
                 if (u.model() != null) {
-                    models.put(
-                            u.model(),
-                            new ModelView(
-                                    u.model(),
-                                    new UsageView(u.requestsMinute(), u.tokensMinute()),
-                                    new UsageView(u.requestsDay(), u.tokensDay()),
-                                    null));
+                    byModel.put(u.model(), u);
                 }
             }
             Pause whole = null;
+            Map<String, Pause> modelPauses = new LinkedHashMap<>();
             for (Pause p : inForce) {
-                if (!p.upstream().equals(name)) {
-                    continue;
+                if (p.upstream().equals(name)) {
+                    if (p.model() == null) {
+                        whole = p;
+                    } else {
+                        modelPauses.put(p.model(), p);
+                    }
                 }
-                if (p.model() == null) {
-                    whole = p;
-                } else {
-                    ModelView m = models.get(p.model());
-                    models.put(
-                            p.model(),
-                            new ModelView(
-                                    p.model(),
-                                    m == null ? new UsageView(0, 0) : m.lastMinute(),
-                                    m == null ? new UsageView(0, 0) : m.lastDay(),
-                                    PauseView.of(p)));
-                }
+            }
+            java.util.Set<String> names = new java.util.TreeSet<>(byModel.keySet());
+            names.addAll(modelPauses.keySet());
+            names.addAll(g.models().keySet());
+            List<ModelView> models = new ArrayList<>();
+            for (String model : names) {
+                JobCounts.Usage u = byModel.get(model);
+                ModelGate.Snapshot m = g.models().get(model);
+                models.add(new ModelView(
+                        model,
+                        m == null ? null : modelLimits(m.limits()),
+                        u == null ? new UsageView(0, 0) : new UsageView(u.requestsMinute(), u.tokensMinute()),
+                        u == null ? new UsageView(0, 0) : new UsageView(u.requestsDay(), u.tokensDay()),
+                        PauseView.of(modelPauses.get(model)),
+                        m == null ? null : m.requestsLeftToday(),
+                        m == null ? null : m.tokensLeftToday(),
+                        m == null || m.pausedFor().isZero()
+                                ? null
+                                : m.pausedFor().toMillis() / 1000.0));
             }
             out.add(new UpstreamView(
                     name,
@@ -162,9 +181,18 @@ class UpstreamController {
                     new UsageView(dayRequests, dayTokens),
                     running.getOrDefault(name, 0L),
                     PauseView.of(whole),
-                    List.copyOf(models.values())));
+                    models));
         }
         return Map.of("upstreams", out);
+    }
+
+    private static Map<String, Object> modelLimits(UpstreamProperties.ModelLimits l) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("requests_per_minute", l.requestsPerMinute() == 0 ? null : l.requestsPerMinute());
+        out.put("tokens_per_minute", l.tokensPerMinute() == 0 ? null : l.tokensPerMinute());
+        out.put("requests_per_day", l.requestsPerDay() == 0 ? null : l.requestsPerDay());
+        out.put("tokens_per_day", l.tokensPerDay() == 0 ? null : l.tokensPerDay());
+        return out;
     }
 
     /** Pauses the upstream, or one of its models: body {@code {"model", "reason", "until"}}, all optional. */

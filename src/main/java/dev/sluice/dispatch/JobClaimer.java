@@ -9,6 +9,7 @@ import dev.sluice.runtime.Pass;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,21 +75,41 @@ class JobClaimer {
             // The lead is more than half full: the dispatcher wakes us when it is down to half.
             return Pass.idle(properties.idleWait());
         }
-        int slots = gate.takeSlots(room);
+        Instant now = clock.instant();
+        readDays(upstream, gate, now);
+        List<String> pausedModels = pauses.pausedModels(upstream);
+        // The upstream's jobs, less those of models paused, used up for the day, or paced apart...
+        List<String> skip = new ArrayList<>(gate.modelsToSkip());
+        skip.addAll(pausedModels);
+        int claimed = claim(upstream, gate, skip, null, room, now);
+        // ...then each model paced on its own, into its own part of the lead.
+        for (ModelGate m : gate.models()) {
+            int modelRoom = Math.min(room - claimed, m.leadRoom());
+            if (m.paced() && m.open() && modelRoom > 0 && !pausedModels.contains(m.model())) {
+                claimed += claim(upstream, gate, List.of(), m.model(), modelRoom, now);
+            }
+        }
+        return claimed == 0 ? Pass.idle(properties.idleWait()) : Pass.busy(claimed);
+    }
+
+    /** Claims up to {@code want} jobs (of {@code onlyModel}, else all but {@code skip}) and dispatches them. */
+    private int claim(String upstream, UpstreamGate gate, List<String> skip, String onlyModel, int want, Instant now) {
+        int slots = gate.takeSlots(want);
         if (slots == 0) {
             // Full: the dispatcher wakes us when a job it sends finishes.
-            return Pass.idle(properties.idleWait());
+            return 0;
         }
-        Instant now = clock.instant();
-        // An idle upstream's permits would be spent on an empty claim; probe first (no locks).
-        if (idle.contains(upstream) && !jobs.hasClaimable(upstream, now)) {
+        // An idle upstream's claim would find nothing; probe first (no locks).
+        String lane = onlyModel == null ? upstream : upstream + "\u0000" + onlyModel;
+        if (idle.contains(lane) && !jobs.hasClaimable(upstream, now)) {
             gate.releaseSlots(slots);
-            return Pass.idle(properties.idleWait());
+            return 0;
         }
         List<ClaimedJob> claimed;
         try {
             long t0 = System.nanoTime();
-            claimed = jobs.claimNextBatch(upstream, slots, node.id(), now, now.plus(properties.leaseDuration()));
+            claimed = jobs.claimNextBatch(
+                    upstream, skip, onlyModel, slots, node.id(), now, now.plus(properties.leaseDuration()));
             metrics.claim(upstream, System.nanoTime() - t0);
         } catch (RuntimeException e) {
             gate.releaseSlots(slots);
@@ -96,13 +117,23 @@ class JobClaimer {
         }
         gate.releaseSlots(slots - claimed.size());
         if (claimed.isEmpty()) {
-            idle.add(upstream);
-            return Pass.idle(properties.idleWait());
+            idle.add(lane);
+            return 0;
         }
-        idle.remove(upstream);
+        idle.remove(lane);
         rates.record(upstream, claimed.size(), now.getEpochSecond());
         gate.joinedLead(claimed.size());
         claimed.forEach(dispatcher::dispatch);
-        return Pass.busy(claimed.size());
+        return claimed.size();
+    }
+
+    /** Reads again, from the database, what was sent today of each model with a daily limit. */
+    private void readDays(String upstream, UpstreamGate gate, Instant now) {
+        for (ModelGate m : gate.models()) {
+            if (m.dayStale()) {
+                long[] sent = jobs.sentSince(upstream, m.model(), now.minus(Duration.ofDays(1)));
+                m.dayRead(sent[0], sent[1]);
+            }
+        }
     }
 }

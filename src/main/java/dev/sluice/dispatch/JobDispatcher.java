@@ -43,6 +43,11 @@ class JobDispatcher {
     private final SluiceMetrics metrics;
     private final Clock clock;
     private volatile boolean stopping;
+    /** How often a job's model moment is taken again when the upstream's made it late. */
+    private static final int MAX_SLOT_TRIES = 5;
+    /** A job whose model's day is used up goes back to the queue for this long, at least. */
+    private static final Duration DAY_FULL_WAIT = Duration.ofMinutes(1);
+
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-sender-", 0).factory());
 
@@ -93,9 +98,18 @@ class JobDispatcher {
         UpstreamGate gate = gates.get(job.upstream());
         // A job its upstream's token limit can never let through (the limit was lowered after it
         // was enqueued) takes no permits; send() fails it.
-        boolean neverFits = gate.neverGrants(job.tokenCount());
-        Duration tokenWait = neverFits ? null : gate.reserveTokens(job.tokenCount());
-        Prepared prepared = new Prepared(session, sessionFailure, tokenWait, neverFits);
+        ModelGate model = gate.model(job.model());
+        boolean neverFits =
+                gate.neverGrants(job.tokenCount()) || (model != null && model.neverGrants(job.tokenCount()));
+        Duration tokenWait = neverFits
+                ? null
+                : longer(
+                        gate.reserveTokens(job.tokenCount()),
+                        model == null ? Duration.ZERO : model.reserveTokens(job.tokenCount()));
+        if (model != null) {
+            model.joinedLead();
+        }
+        Prepared prepared = new Prepared(session, sessionFailure, tokenWait, neverFits, model);
         leases.holdClaim(job.fence());
         senders.execute(() -> {
             try {
@@ -113,7 +127,13 @@ class JobDispatcher {
     }
 
     /** What the claimer's thread settled for a job before handing it over. */
-    private record Prepared(String session, UpstreamException sessionFailure, Duration tokenWait, boolean neverFits) {}
+    private record Prepared(
+            String session, UpstreamException sessionFailure, Duration tokenWait, boolean neverFits, ModelGate model) {}
+
+    /** The longer of two waits; null (never within the limit) when either is. */
+    private static Duration longer(Duration a, Duration b) {
+        return a == null || b == null ? null : (a.compareTo(b) >= 0 ? a : b);
+    }
 
     private void send(ClaimedJob job, Prepared prepared) {
         UpstreamGate gate = gates.get(job.upstream());
@@ -121,9 +141,19 @@ class JobDispatcher {
         try {
             inLead = sendFromLead(job, prepared, gate);
         } finally {
-            if (inLead && gate.leftLead()) {
-                signals.wake(job.upstream());
+            if (inLead) {
+                leaveLead(job, gate, prepared.model());
             }
+        }
+    }
+
+    /** The job leaves the lead (just before its POST, or handed back); the claimer tops it up at half. */
+    private void leaveLead(ClaimedJob job, UpstreamGate gate, ModelGate model) {
+        if (model != null) {
+            model.leftLead();
+        }
+        if (gate.leftLead() || model != null) {
+            signals.wake(job.upstream());
         }
     }
 
@@ -135,9 +165,12 @@ class JobDispatcher {
         Upstream upstream = upstreams.get(job.upstream());
         Fence fence = job.fence();
         Duration tokenWait = prepared.tokenWait();
+        ModelGate model = prepared.model();
         if (prepared.neverFits()) {
             String why = "token_count " + job.tokenCount() + " is more than the tokens-per-minute limit of upstream '"
-                    + job.upstream() + "' (" + gate.tokensPerMinute() + "): it could never be sent";
+                    + job.upstream() + "' (" + gate.tokensPerMinute() + ")"
+                    + (model == null ? "" : " or a per-minute or per-day limit of its model '" + model.model() + "'")
+                    + ": it could never be sent";
             if (jobs.markFailed(fence, why, clock.instant())) {
                 metrics.finished(job.upstream(), "failed");
             }
@@ -154,7 +187,7 @@ class JobDispatcher {
             if (prepared.sessionFailure() != null) {
                 throw prepared.sessionFailure();
             }
-            long slot = awaitSlot(gate);
+            long slot = awaitSlots(gate, model);
             if (slot < 0 || stopping) {
                 // Past the lead's time bound, or this instance is stopping: back to the queue
                 // unsent (on stop, the hand-back returns it with its attempt).
@@ -168,7 +201,22 @@ class JobDispatcher {
                 retries.defer(job, "not now: upstream '" + job.upstream() + "' asked us to wait", paused);
                 return true;
             }
-            Optional<Pause> pause = pauses.stopping(job.upstream(), null);
+            if (model != null && model.pausedFor().isPositive()) {
+                retries.defer(
+                        job,
+                        "not now: model '" + model.model() + "' of upstream '" + job.upstream() + "' asked us to wait",
+                        model.pausedFor());
+                return true;
+            }
+            if (model != null && !model.takeDay(job.tokenCount())) {
+                retries.defer(
+                        job,
+                        "not now: model '" + model.model() + "' of upstream '" + job.upstream()
+                                + "' has sent its share of its per-day limit over the last 24 hours",
+                        DAY_FULL_WAIT);
+                return true;
+            }
+            Optional<Pause> pause = pauses.stopping(job.upstream(), job.model());
             if (pause.isPresent()) {
                 // Paused by an operator while this job waited in the lead: back to the queue.
                 retries.defer(job, "not now: " + describe(pause.get()), null);
@@ -181,15 +229,13 @@ class JobDispatcher {
             while (RequestPacer.isLate(slot)) {
                 // The write above stalled past the moment: sending now could bunch with the
                 // jobs whose moments came meanwhile. Take a fresh one.
-                slot = awaitSlot(gate);
+                slot = awaitSlots(gate, model);
                 if (slot < 0) {
                     retries.defer(job, "not now: no send slot within the lead", null);
                     return true;
                 }
             }
-            if (gate.leftLead()) {
-                signals.wake(job.upstream());
-            }
+            leaveLead(job, gate, model);
             submit(job, prepared, gate, upstream, key);
             return false;
         } catch (UpstreamException e) {
@@ -199,9 +245,24 @@ class JobDispatcher {
         }
     }
 
-    private static long awaitSlot(UpstreamGate gate) {
+    /**
+     * The job's moment under its model's pacer and its upstream's, or -1 when either has none
+     * within the lead's time bound. The model's moment is taken first; if waiting for the
+     * upstream's made it late, it is taken again (a few times at most), so neither pacer sees jobs
+     * bunched.
+     */
+    private static long awaitSlots(UpstreamGate gate, ModelGate model) {
         try {
-            return gate.awaitSendSlot();
+            for (int tries = 0; ; tries++) {
+                long modelSlot = model == null ? System.nanoTime() : model.awaitSendSlot();
+                if (modelSlot < 0) {
+                    return -1;
+                }
+                long slot = gate.awaitSendSlot();
+                if (slot < 0 || !RequestPacer.isLate(modelSlot) || tries == MAX_SLOT_TRIES) {
+                    return slot;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a send slot", e);
@@ -247,7 +308,11 @@ class JobDispatcher {
         switch (failure) {
             case UpstreamException.RateLimited e -> {
                 metrics.submission(job.upstream(), "rate_limited");
-                gate.pause(e.retryAfter());
+                // A refusal that names the job's model (Groq's: "Rate limit reached for model `m`
+                // ... on tokens per day (TPD) ... try again in 9m38.016s") pauses that model only.
+                if (!(namesModel(e, job.model()) && gate.pauseModel(job.model(), e.retryAfter()))) {
+                    gate.pause(e.retryAfter());
+                }
                 if (e.observed() != null && job.deferrals() == 0) {
                     // What the first refusal said of the budget; the repeats are counted, not stored.
                     jobs.recordObservation(job.id(), job.attempt(), e.observed(), clock.instant());
@@ -266,6 +331,11 @@ class JobDispatcher {
                 }
             }
         }
+    }
+
+    /** Whether the refusal names this model (as Groq's do: "for model `llama-3.1-8b-instant`"). */
+    static boolean namesModel(UpstreamException e, String model) {
+        return model != null && e.getMessage() != null && e.getMessage().contains("model `" + model + "`");
     }
 
     private static String describe(Pause p) {

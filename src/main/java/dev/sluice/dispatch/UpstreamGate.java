@@ -1,9 +1,13 @@
 package dev.sluice.dispatch;
 
 import dev.sluice.upstream.UpstreamException;
+import dev.sluice.upstream.UpstreamProperties.ModelLimits;
 import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -37,6 +41,12 @@ public final class UpstreamGate {
     private final AtomicInteger sending = new AtomicInteger();
     /** Claimed jobs not yet sent: the lead. */
     private final AtomicInteger unsent = new AtomicInteger();
+    /** Models with limits of their own, and those a 429 paused. */
+    private final ConcurrentHashMap<String, ModelGate> models = new ConcurrentHashMap<>();
+
+    /** Most models given a gate only because a 429 named them: beyond, a 429 pauses the upstream. */
+    private static final int MAX_PAUSED_MODELS = 1000;
+
     /** At most this many in flight, by what the upstream last said of its budget. */
     private volatile int budgetCap = Integer.MAX_VALUE;
 
@@ -47,8 +57,11 @@ public final class UpstreamGate {
             int maxInFlight,
             Duration maxTokenWait,
             Duration lead,
+            Map<String, ModelLimits> modelLimits,
             RateLimiterRegistry registry) {
         this.upstream = upstream;
+        modelLimits.forEach((model, limits) ->
+                models.put(model, new ModelGate(upstream, model, limits, lead, maxTokenWait, registry)));
         this.tokensPerMinute = tokensPerMinute;
         this.maxInFlight = maxInFlight;
         this.lead = lead;
@@ -71,6 +84,7 @@ public final class UpstreamGate {
         if (requests != null) {
             requests.shareBetween(n);
         }
+        models.values().forEach(m -> m.shareBetween(n));
         if (n != tokenShare) {
             buildTokenLimiter(n);
         }
@@ -81,6 +95,7 @@ public final class UpstreamGate {
         if (requests != null) {
             requests.holdUntil(nanos);
         }
+        models.values().forEach(m -> m.holdUntil(nanos));
     }
 
     /** Sends nothing after {@code nanos} ({@link System#nanoTime()}) until moved on. */
@@ -88,6 +103,52 @@ public final class UpstreamGate {
         if (requests != null) {
             requests.sendUntil(nanos);
         }
+        models.values().forEach(m -> m.sendUntil(nanos));
+    }
+
+    /** The gate of {@code model} (null: it has no limits of its own and no 429 paused it). */
+    ModelGate model(String model) {
+        return model == null ? null : models.get(model);
+    }
+
+    /**
+     * A 429 named {@code model}: pause it alone for {@code d}. False when it cannot have a gate
+     * of its own (too many models were paused so), and the caller pauses the whole upstream.
+     */
+    boolean pauseModel(String model, Duration d) {
+        ModelGate m = models.get(model);
+        if (m == null) {
+            if (models.size() >= MAX_PAUSED_MODELS) {
+                return false;
+            }
+            m = models.computeIfAbsent(model, k -> {
+                ModelGate g = new ModelGate(upstream, k, null, lead, maxTokenWait, registry);
+                g.shareBetween(tokenShare);
+                return g;
+            });
+        }
+        m.pause(d);
+        return true;
+    }
+
+    /** Every model gate (for the claimer's skips, the day's reads and the snapshot). */
+    java.util.Collection<ModelGate> models() {
+        return models.values();
+    }
+
+    /**
+     * The models whose jobs the claim of the upstream passes over: paused after a 429, at this
+     * instance's share of their daily limit, or paced on their own (claimed apart, into a lead of
+     * their own, see {@link ModelGate#leadRoom}).
+     */
+    List<String> modelsToSkip() {
+        List<String> skip = new java.util.ArrayList<>();
+        for (ModelGate m : models.values()) {
+            if (m.paced() || !m.open()) {
+                skip.add(m.model());
+            }
+        }
+        return skip;
     }
 
     private volatile int tokenShare;
@@ -298,7 +359,8 @@ public final class UpstreamGate {
             Integer availableTokens,
             int maxInFlight,
             Integer availableInFlight,
-            int unsent) {}
+            int unsent,
+            Map<String, ModelGate.Snapshot> models) {}
 
     Snapshot snapshot() {
         return new Snapshot(
@@ -309,6 +371,13 @@ public final class UpstreamGate {
                 tokens == null ? null : tokens.getMetrics().getAvailablePermissions(),
                 maxInFlight,
                 inFlight == null ? null : inFlight.availablePermits(),
-                unsent.get());
+                unsent.get(),
+                modelSnapshots());
+    }
+
+    private Map<String, ModelGate.Snapshot> modelSnapshots() {
+        Map<String, ModelGate.Snapshot> out = new java.util.TreeMap<>();
+        models.forEach((name, m) -> out.put(name, m.snapshot()));
+        return out;
     }
 }

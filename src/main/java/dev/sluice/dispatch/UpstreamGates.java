@@ -25,6 +25,7 @@ public class UpstreamGates {
                             c.maxInFlight(),
                             dispatch.maxTokenWait(),
                             dispatch.sendLead(),
+                            c.models(),
                             registry));
         }
     }

@@ -22,7 +22,8 @@ public record ClaimedJob(
         String leaseOwner,
         Instant createdAt,
         boolean firstClaim,
-        int deferrals) {
+        int deferrals,
+        String model) {
 
     /** The key of this job's current request in {@code session}: its seq_id, drawn at the claim. */
     public SubmitKey submitKey(String session) {

@@ -14,7 +14,14 @@ class JobClaimsImpl implements JobClaims {
     }
 
     @Override
-    public List<ClaimedJob> claimNextBatch(String upstream, int limit, String owner, Instant now, Instant leaseUntil) {
+    public List<ClaimedJob> claimNextBatch(
+            String upstream,
+            List<String> skipModels,
+            String onlyModel,
+            int limit,
+            String owner,
+            Instant now,
+            Instant leaseUntil) {
         // Locks: the rows it returns, and only those (SKIP LOCKED passes over rows another claimer
         // holds, so claimers never wait on each other). Order: priority, then the job's turn
         // (fair_tag: projects take turns by weight, each first-in-first-out; V011), then id.
@@ -22,11 +29,16 @@ class JobClaimsImpl implements JobClaims {
         // stopped after `limit` rows; run_after is filtered on the heap row. Under READ COMMITTED
         // a row another transaction claimed and committed is re-checked and skipped.
         // The request's seq_id is drawn here, so it is committed before anything is sent and any
-        // re-send of the same request (timeout, crash, 410) re-uses it.
-        return jdbc.sql("""
+        // re-send of the same request (timeout, crash, 410) re-uses it. Models to pass over are
+        // filtered on the heap row as the index is read (only when there are any: the usual
+        // statement is unchanged); their jobs keep their places.
+        String skip = onlyModel != null
+                ? "AND model = :only"
+                : skipModels.isEmpty() ? "" : "AND (model IS NULL OR model <> ALL(CAST(:skip AS text[])))";
+        JdbcClient.StatementSpec claim = jdbc.sql("""
                 WITH next AS (
                     SELECT id FROM job
-                    WHERE state = 'queued' AND upstream = :upstream AND run_after <= :now
+                    WHERE state = 'queued' AND upstream = :upstream AND run_after <= :now %s
                     ORDER BY priority, fair_tag, id
                     LIMIT :limit
                     FOR UPDATE SKIP LOCKED),
@@ -40,20 +52,25 @@ class JobClaimsImpl implements JobClaims {
                               j.priority, j.attempts, j.max_attempts, j.idempotency_key,
                               j.upstream_session, j.upstream_seq_id, j.created_at,
                               j.claimed_at = CAST(:now AS timestamptz) AS first_claim, j.deferrals,
-                              j.fair_tag),
+                              j.fair_tag, j.model),
                 -- A job claimed again after a "not now" adds no row: its deferral row counts the tries.
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
                     SELECT id, :now, 'queue', 'claimed', attempts FROM claimed WHERE deferrals = 0)
                 -- UPDATE ... RETURNING does not keep the CTE's order: sent in claim order.
                 SELECT * FROM claimed ORDER BY priority, fair_tag, id
-                """)
+                """.formatted(skip))
                 .param("upstream", upstream)
                 .param("limit", limit)
                 .param("owner", owner)
                 .param("now", JobSql.ts(now))
-                .param("leaseUntil", JobSql.ts(leaseUntil))
-                .query((rs, n) -> new ClaimedJob(
+                .param("leaseUntil", JobSql.ts(leaseUntil));
+        if (onlyModel != null) {
+            claim = claim.param("only", onlyModel);
+        } else if (!skipModels.isEmpty()) {
+            claim = claim.param("skip", skipModels.toArray(String[]::new));
+        }
+        return claim.query((rs, n) -> new ClaimedJob(
                         rs.getLong("id"),
                         rs.getString("upstream"),
                         rs.getString("endpoint"),
@@ -68,7 +85,8 @@ class JobClaimsImpl implements JobClaims {
                         owner,
                         rs.getTimestamp("created_at").toInstant(),
                         rs.getBoolean("first_claim"),
-                        rs.getInt("deferrals")))
+                        rs.getInt("deferrals"),
+                        rs.getString("model")))
                 .list();
     }
 

@@ -54,6 +54,9 @@ public interface JobCounts {
      */
     java.util.List<Usage> usageSince(Instant day, Instant minute);
 
+    /** Requests and tokens sent to {@code upstream} for {@code model} since {@code since}: {requests, tokens}. */
+    long[] sentSince(String upstream, String model, Instant since);
+
     /** Claimed or submitted jobs of one project, per upstream. */
     Map<String, Long> countRunningByUpstreamInProject(long projectId);
 

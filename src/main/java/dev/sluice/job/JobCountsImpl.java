@@ -176,6 +176,21 @@ class JobCountsImpl implements JobCounts {
     }
 
     @Override
+    public long[] sentSince(String upstream, String model, Instant since) {
+        // A range of job_sent_idx (upstream, model, submitted_at), with the heap rows for tokens.
+        return jdbc.sql("""
+                SELECT count(*) AS requests, coalesce(sum(coalesce(tokens_used, token_count)), 0) AS tokens
+                FROM job WHERE upstream = :upstream AND model = :model AND submitted_at IS NOT NULL
+                  AND submitted_at > :since
+                """)
+                .param("upstream", upstream)
+                .param("model", model)
+                .param("since", JobSql.ts(since))
+                .query((rs, n) -> new long[] {rs.getLong("requests"), rs.getLong("tokens")})
+                .single();
+    }
+
+    @Override
     public Map<String, Long> countRunningByUpstreamInProject(long projectId) {
         // Served by job_lease_idx's predicate (claimed or submitted rows, at most the in-flight
         // limits), filtered on the heap row.

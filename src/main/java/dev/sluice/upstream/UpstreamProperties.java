@@ -79,6 +79,10 @@ public record UpstreamProperties(
      * @param defaultModel for a {@code tinker} upstream: the base model of a job whose payload
      *     names neither a {@code sampling_session_id} nor a {@code base_model} (none by default:
      *     such a job fails, saying so)
+     * @param models limits of single models under this upstream, by the model name jobs' payloads
+     *     give ({@code model}, or {@code base_model} for tinker): {@code
+     *     sluice.upstreams.groq.models[llama-3.1-8b-instant].requests-per-day=14400} (the brackets
+     *     keep a name with dots or slashes whole). The upstream's own limits still cap their sum.
      */
     public record Config(
             @NotNull Protocol protocol,
@@ -90,7 +94,8 @@ public record UpstreamProperties(
             @DefaultValue("30s") @NotNull Duration timeout,
             @DefaultValue("16MB") @NotNull DataSize maxResponseSize,
             List<String> endpoints,
-            String defaultModel) {
+            String defaultModel,
+            Map<String, @Valid ModelLimits> models) {
 
         public Config {
             if (maxResponseSize.toBytes() < 1 || maxResponseSize.toBytes() > Integer.MAX_VALUE - 8) {
@@ -100,6 +105,7 @@ public record UpstreamProperties(
             if (endpoints != null && !endpoints.isEmpty() && protocol != Protocol.OPENAI) {
                 throw new IllegalArgumentException("endpoints is only taken by protocol openai");
             }
+            models = models == null ? Map.of() : Map.copyOf(models);
             endpoints = endpoints == null || endpoints.isEmpty()
                     ? (protocol == Protocol.OPENAI
                             ? EndpointPath.OPENAI
@@ -125,7 +131,13 @@ public record UpstreamProperties(
                     Duration.ofSeconds(30),
                     DataSize.ofMegabytes(16),
                     null,
+                    null,
                     null);
+        }
+
+        /** The limits of {@code model} under this upstream, or null when it has none of its own. */
+        public ModelLimits limitsOf(String model) {
+            return model == null ? null : models.get(model);
         }
 
         /** Whether jobs of this upstream may be sent to {@code path} (any path for noop). */
@@ -138,4 +150,15 @@ public record UpstreamProperties(
             return protocol == Protocol.TINKER ? EndpointPath.TINKER.getFirst() : null;
         }
     }
+
+    /**
+     * One model's limits under its upstream, as Groq states them per model; 0 = none (default).
+     * Requests and tokens per day are counted over the last 24 hours from what was sent (the
+     * database's record), so a restart or a new instance does not start a fresh day.
+     */
+    public record ModelLimits(
+            @DefaultValue("0") @PositiveOrZero long requestsPerMinute,
+            @DefaultValue("0") @PositiveOrZero long tokensPerMinute,
+            @DefaultValue("0") @PositiveOrZero long requestsPerDay,
+            @DefaultValue("0") @PositiveOrZero long tokensPerDay) {}
 }

@@ -34,7 +34,14 @@ class UpstreamGateTest {
     @Test
     void takesNoMoreInFlightSlotsThanTheCap() {
         UpstreamGate gate = new UpstreamGate(
-                "u", 0, 0, 3, Duration.ofSeconds(1), Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
+                "u",
+                0,
+                0,
+                3,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                java.util.Map.of(),
+                RateLimiterRegistry.ofDefaults());
 
         assertThat(gate.takeSlots(10)).isEqualTo(3);
         assertThat(gate.takeSlots(10)).isZero();
@@ -46,7 +53,14 @@ class UpstreamGateTest {
     @Test
     void anUnlimitedGateGivesWhatIsAsked() {
         UpstreamGate gate = new UpstreamGate(
-                "u", 0, 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
+                "u",
+                0,
+                0,
+                0,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                java.util.Map.of(),
+                RateLimiterRegistry.ofDefaults());
 
         assertThat(gate.takeSlots(500)).isEqualTo(500);
         assertThat(gate.reserveTokens(1_000_000)).isEqualTo(Duration.ZERO);
@@ -104,7 +118,14 @@ class UpstreamGateTest {
     void keepsALeadOfAboutOneSecondOfTheRateAndAsksForMoreWhenItIsHalfGone() {
         // 12,000 a minute = 200 a second; a 1-second lead holds 200 claimed jobs.
         UpstreamGate gate = new UpstreamGate(
-                "u", 12_000, 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
+                "u",
+                12_000,
+                0,
+                0,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                java.util.Map.of(),
+                RateLimiterRegistry.ofDefaults());
 
         assertThat(gate.leadRoom()).isEqualTo(200);
         gate.joinedLead(150);
@@ -125,7 +146,14 @@ class UpstreamGateTest {
     @Test
     void anUnlimitedUpstreamHasNoLeadBound() {
         UpstreamGate gate = new UpstreamGate(
-                "u", 0, 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
+                "u",
+                0,
+                0,
+                0,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                java.util.Map.of(),
+                RateLimiterRegistry.ofDefaults());
 
         assertThat(gate.leadRoom()).isEqualTo(Integer.MAX_VALUE);
     }
@@ -134,7 +162,14 @@ class UpstreamGateTest {
     void reservesTokensAheadAndRefusesWhatCannotBeCoveredInTime() {
         // 6000 tokens/min = 5 tokens per 50 ms; the wait limit is 1 s, about 100 tokens.
         UpstreamGate gate = new UpstreamGate(
-                "u", 0, 6000, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
+                "u",
+                0,
+                6000,
+                0,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                java.util.Map.of(),
+                RateLimiterRegistry.ofDefaults());
 
         Duration first = gate.reserveTokens(50);
         assertThat(first).isNotNull().isLessThanOrEqualTo(Duration.ofMillis(500));
@@ -144,7 +179,14 @@ class UpstreamGateTest {
     @Test
     void keepsNoMoreInFlightThanTheUpstreamsBudgetCoversAndProbesAfterAPause() {
         UpstreamGate gate = new UpstreamGate(
-                "u", 0, 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(1), RateLimiterRegistry.ofDefaults());
+                "u",
+                0,
+                0,
+                0,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                java.util.Map.of(),
+                RateLimiterRegistry.ofDefaults());
 
         gate.admitByBudget(3);
         assertThat(gate.takeSlots(10)).isEqualTo(3);

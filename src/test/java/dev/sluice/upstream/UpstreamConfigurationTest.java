@@ -47,6 +47,28 @@ class UpstreamConfigurationTest {
     }
 
     @Test
+    void bindsLimitsPerModelWhoseNamesHaveDotsAndSlashes() {
+        runner.withPropertyValues(
+                        "sluice.upstreams.noop.models[llama-3.1-8b-instant].requests-per-day=14400",
+                        "sluice.upstreams.noop.models[Qwen/Qwen3-0.6B].tokens-per-minute=6000")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    UpstreamProperties.Config c = context.getBean(UpstreamProperties.class)
+                            .upstreams()
+                            .get("noop");
+                    assertThat(c.limitsOf("llama-3.1-8b-instant").requestsPerDay())
+                            .isEqualTo(14_400);
+                    assertThat(c.limitsOf("Qwen/Qwen3-0.6B").tokensPerMinute()).isEqualTo(6000);
+                    assertThat(c.limitsOf("other")).isNull();
+                });
+    }
+
+    @Test
+    void rejectsANegativeModelLimit() {
+        failsNaming("requestsPerDay", "sluice.upstreams.noop.models[m].requests-per-day=-1");
+    }
+
+    @Test
     void rejectsANegativeLimit() {
         failsNaming("requestsPerMinute", "sluice.upstreams.noop.requests-per-minute=-5");
     }
