@@ -247,22 +247,29 @@ class JobDispatcher {
 
     /**
      * The job's moment under its model's pacer and its upstream's, or -1 when either has none
-     * within the lead's time bound. The model's moment is taken first; if waiting for the
-     * upstream's made it late, it is taken again (a few times at most), so neither pacer sees jobs
-     * bunched.
+     * within the lead's time bound. The model's moment is taken first, then the upstream's; one
+     * gone stale while waiting for the other is taken again (a few times at most), so neither
+     * pacer sees jobs bunched. Without a model of its own, the upstream's moment alone.
      */
     private static long awaitSlots(UpstreamGate gate, ModelGate model) {
         try {
-            for (int tries = 0; ; tries++) {
-                long modelSlot = model == null ? System.nanoTime() : model.awaitSendSlot();
-                if (modelSlot < 0) {
-                    return -1;
-                }
-                long slot = gate.awaitSendSlot();
-                if (slot < 0 || !RequestPacer.isLate(modelSlot) || tries == MAX_SLOT_TRIES) {
-                    return slot;
+            if (model == null) {
+                return gate.awaitSendSlot();
+            }
+            long modelSlot = model.awaitSendSlot();
+            long slot = modelSlot < 0 ? -1 : gate.awaitSendSlot();
+            // Whichever moment has gone stale while waiting for the other is taken again.
+            for (int tries = 0; slot >= 0 && tries < MAX_SLOT_TRIES; tries++) {
+                if (RequestPacer.isLate(modelSlot)) {
+                    modelSlot = model.awaitSendSlot();
+                    slot = modelSlot < 0 ? -1 : slot;
+                } else if (RequestPacer.isLate(slot)) {
+                    slot = gate.awaitSendSlot();
+                } else {
+                    break;
                 }
             }
+            return slot;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for a send slot", e);

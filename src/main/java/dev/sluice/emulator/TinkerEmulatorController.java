@@ -146,6 +146,23 @@ class TinkerEmulatorController {
         });
     }
 
+    /**
+     * The client configuration the Tinker SDK asks for before anything else ({@code {"sdk_version"}}
+     * in; a {@code ClientConfigResponse} out, each field optional on the SDK's side): plain API-key
+     * auth, the SDK's default limits, and its httpx transport. Without an answer the SDK cannot
+     * start (a 404 stops it). {@code /client/dynamic_config} gets the same.
+     */
+    @PostMapping({"/api/v1/client/config", "/api/v1/client/dynamic_config"})
+    ResponseEntity<Object> clientConfig(@RequestHeader(name = "X-API-Key", required = false) String key) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put("pjwt_auth_enabled", false);
+        config.put("credential_default_source", "api_key");
+        config.put("sample_max_concurrent_requests", 2000);
+        config.put("sample_no_retries", false);
+        config.put("use_pyqwest_transport", false);
+        return guarded(key, () -> ok(config));
+    }
+
     /** Client telemetry, as the Tinker SDK posts it: accepted and dropped (mint records it). */
     @PostMapping("/api/v1/telemetry")
     ResponseEntity<Object> telemetry(@RequestHeader(name = "X-API-Key", required = false) String key) {

@@ -143,9 +143,15 @@ class JobApiTest {
     }
 
     @Test
-    void rejectsAMissingTokenCount() {
-        names(rejected("""
-                {"endpoint":"/e","payload":{}}""", 400), "token_count", "is required");
+    void estimatesAMissingTokenCount() {
+        Api.Answer a = api.postJson("/api/v1/jobs", """
+                {"endpoint":"/e","payload":{"model":"gpt-4o","max_tokens":5,"messages":[{"role":"user","content":"Hello, world"}]}}""");
+
+        assertThat(a.status()).isEqualTo(201);
+        // o200k_base: "user" 1 token, "Hello, world" 3; 3 for the message, 3 for the reply; 5 to generate.
+        assertThat(a.json().get("token_count").asInt()).isEqualTo(1 + 3 + 3 + 3 + 5);
+        assertThat(a.json().get("token_count_estimated").asBoolean()).isTrue();
+        assertThat(a.json().get("model").asString()).isEqualTo("gpt-4o");
     }
 
     @Test

@@ -56,7 +56,7 @@ class EnqueueNotifyTest {
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> jdbc.sql("""
                         SELECT count(*) FROM pg_stat_activity
-                        WHERE datname = current_database() AND query = 'LISTEN sluice_enqueued'""").query(Long.class).single() > 0);
+                        WHERE datname = current_database() AND query LIKE 'LISTEN sluice_%'""").query(Long.class).single() > 0);
     }
 
     @Test

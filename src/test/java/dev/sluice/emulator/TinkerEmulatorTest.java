@@ -202,6 +202,11 @@ class TinkerEmulatorTest {
         assertThat(gone.json().get("category").asString()).isEqualTo("system");
         assertThat(api.postJson("/api/v1/telemetry", "{\"events\":[]}").status())
                 .isEqualTo(200);
+        // The Tinker SDK's first call: without an answer it cannot start.
+        Api.Answer config = api.postJson("/api/v1/client/config", "{\"sdk_version\":\"0.9.0\"}");
+        assertThat(config.status()).isEqualTo(200);
+        assertThat(config.json().get("pjwt_auth_enabled").asBoolean()).isFalse();
+        assertThat(config.json().get("credential_default_source").asString()).isEqualTo("api_key");
     }
 
     @Test

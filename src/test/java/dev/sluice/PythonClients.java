@@ -1,0 +1,67 @@
+package dev.sluice;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Official Python client SDKs for tests, in a virtual environment of their own under
+ * {@code target/python-clients} (made once per build, from the machine's pip index), running the
+ * scripts in {@code src/test/resources/sdk}. A script's last line of output is its answer.
+ */
+public final class PythonClients {
+
+    private static final Path VENV = Path.of("target", "python-clients");
+    private static final List<String> PACKAGES = List.of("openai");
+
+    private PythonClients() {}
+
+    /** Runs {@code script} with {@code args}; returns its last line of output, or fails saying why. */
+    public static synchronized String run(String script, List<String> args) throws IOException, InterruptedException {
+        Path python = ready();
+        List<String> command = new ArrayList<>(List.of(
+                python.toString(),
+                Path.of("src", "test", "resources", "sdk", script).toString()));
+        command.addAll(args);
+        String out = exec(command, 120);
+        String[] lines = out.strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    private static Path ready() throws IOException, InterruptedException {
+        Path python = VENV.resolve("bin").resolve("python");
+        if (!Files.isExecutable(python)) {
+            exec(List.of("python3", "-m", "venv", VENV.toString()), 120);
+        }
+        Path marker = VENV.resolve("installed-" + String.join("-", PACKAGES));
+        if (!Files.exists(marker)) {
+            List<String> install = new ArrayList<>(List.of(python.toString(), "-m", "pip", "install", "-q"));
+            install.addAll(PACKAGES);
+            exec(install, 600);
+            Files.writeString(marker, "");
+        }
+        return python;
+    }
+
+    private static String exec(List<String> command, long seconds) throws IOException, InterruptedException {
+        File log = Files.createTempFile("python-client", ".log").toFile();
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log)
+                .start();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IllegalStateException(command + " did not finish in " + seconds + " s");
+        }
+        String out = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+        if (p.exitValue() != 0) {
+            throw new IllegalStateException(command + " exited " + p.exitValue() + ":\n" + out);
+        }
+        return out;
+    }
+}
