@@ -1,5 +1,6 @@
 package dev.sluice.api;
 
+import dev.sluice.dispatch.ModelGate;
 import dev.sluice.dispatch.UpstreamGate;
 import dev.sluice.dispatch.UpstreamGates;
 import dev.sluice.job.JobRepository;
@@ -26,6 +27,7 @@ class QueueController {
     /**
      * Limits are the configured totals; {@code share} is how many live instances split them (this
      * instance sends at most total / share), and {@code available_*} are this instance's permits.
+     * {@code models}: the models with limits of their own, or paused by a 429 that named them.
      */
     record RateLimitView(
             int share,
@@ -34,7 +36,29 @@ class QueueController {
             long tokensPerMinute,
             Integer availableTokens,
             int maxInFlight,
-            long running) {}
+            long running,
+            Map<String, ModelLimitView> models) {}
+
+    /** A model's own limits (0 = none), what this instance may still send of it today, and a 429's pause. */
+    record ModelLimitView(
+            long requestsPerMinute,
+            long tokensPerMinute,
+            long requestsPerDay,
+            long tokensPerDay,
+            Long requestsLeftTodayHere,
+            Long tokensLeftTodayHere,
+            Double pausedByUpstreamForS) {
+        static ModelLimitView of(ModelGate.Snapshot m) {
+            return new ModelLimitView(
+                    m.limits().requestsPerMinute(),
+                    m.limits().tokensPerMinute(),
+                    m.limits().requestsPerDay(),
+                    m.limits().tokensPerDay(),
+                    m.requestsLeftToday(),
+                    m.tokensLeftToday(),
+                    m.pausedFor().isZero() ? null : m.pausedFor().toMillis() / 1000.0);
+        }
+    }
 
     /** {@code project}: the project counted, or null for an admin key, which counts every project. */
     record QueueView(
@@ -77,6 +101,13 @@ class QueueController {
                 g.tokensPerMinute(),
                 g.availableTokens(),
                 g.maxInFlight(),
-                running);
+                running,
+                models(g));
+    }
+
+    private static Map<String, ModelLimitView> models(UpstreamGate.Snapshot g) {
+        Map<String, ModelLimitView> out = new LinkedHashMap<>();
+        g.models().forEach((name, m) -> out.put(name, ModelLimitView.of(m)));
+        return out;
     }
 }

@@ -2,7 +2,6 @@ package dev.sluice.dispatch;
 
 import dev.sluice.upstream.UpstreamException;
 import dev.sluice.upstream.UpstreamProperties.ModelLimits;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,10 +26,7 @@ public final class ModelGate {
     private final ModelLimits limits;
     private final RequestPacer requests;
     private final Duration lead;
-    private final RateLimiterRegistry registry;
-    private final Duration maxTokenWait;
-    private final String upstream;
-    private volatile RateLimiter tokens;
+    private final TokenBudget tokens;
     private volatile int share = 1;
     private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
     private final AtomicInteger unsent = new AtomicInteger();
@@ -49,12 +45,9 @@ public final class ModelGate {
             Duration lead,
             Duration maxTokenWait,
             RateLimiterRegistry registry) {
-        this.upstream = upstream;
         this.model = model;
         this.limits = limits == null ? new ModelLimits(0, 0, 0, 0) : limits;
         this.lead = lead;
-        this.registry = registry;
-        this.maxTokenWait = maxTokenWait;
         this.requests = this.limits.requestsPerMinute() == 0
                 ? null
                 : new RequestPacer(
@@ -62,17 +55,11 @@ public final class ModelGate {
                         this.limits.requestsPerMinute(),
                         lead.multipliedBy(3),
                         registry);
-        buildTokens(1);
-    }
-
-    private void buildTokens(int n) {
-        if (limits.tokensPerMinute() == 0) {
-            return;
-        }
-        String name = "sluice-" + upstream + "-model-" + model + "-tokens";
-        registry.remove(name);
-        tokens = registry.rateLimiter(
-                name, RequestPacer.config(Math.max(1, limits.tokensPerMinute() / n), maxTokenWait));
+        this.tokens = new TokenBudget(
+                "sluice-" + upstream + "-model-" + model + "-tokens",
+                this.limits.tokensPerMinute(),
+                maxTokenWait,
+                registry);
     }
 
     String model() {
@@ -87,10 +74,8 @@ public final class ModelGate {
         if (requests != null) {
             requests.shareBetween(n);
         }
-        if (n != share) {
-            share = n;
-            buildTokens(n);
-        }
+        share = n;
+        tokens.shareBetween(n);
     }
 
     void holdUntil(long nanos) {
@@ -137,18 +122,12 @@ public final class ModelGate {
 
     /** Token permits for the job, reserved: how long to wait, or null when not within the wait limit. */
     Duration reserveTokens(int tokenCount) {
-        RateLimiter t = tokens;
-        if (t == null || tokenCount == 0) {
-            return Duration.ZERO;
-        }
-        long nanos = t.reservePermission(tokenCount);
-        return nanos < 0 ? null : Duration.ofNanos(nanos);
+        return tokens.reserve(tokenCount);
     }
 
     /** Whether a job of this many tokens is more than the model's tokens-per-minute or per-day limit. */
     boolean neverGrants(int tokenCount) {
-        return (limits.tokensPerMinute() > 0 && tokenCount > limits.tokensPerMinute())
-                || (limits.tokensPerDay() > 0 && tokenCount > limits.tokensPerDay());
+        return tokens.neverGrants(tokenCount) || (limits.tokensPerDay() > 0 && tokenCount > limits.tokensPerDay());
     }
 
     /** A 429 named this model: send none of it for {@code d}. */

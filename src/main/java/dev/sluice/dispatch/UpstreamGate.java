@@ -2,7 +2,6 @@ package dev.sluice.dispatch;
 
 import dev.sluice.upstream.UpstreamException;
 import dev.sluice.upstream.UpstreamProperties.ModelLimits;
-import io.github.resilience4j.ratelimiter.RateLimiter;
 import io.github.resilience4j.ratelimiter.RateLimiterRegistry;
 import java.time.Duration;
 import java.util.List;
@@ -28,13 +27,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class UpstreamGate {
 
     private final String upstream;
-    private final long tokensPerMinute;
     private final int maxInFlight;
     private final Duration lead;
     private final RequestPacer requests;
     private final RateLimiterRegistry registry;
     private final Duration maxTokenWait;
-    private volatile RateLimiter tokens;
+    private final TokenBudget tokens;
     private final Semaphore inFlight;
     private final AtomicLong pausedUntilNanos = new AtomicLong(System.nanoTime());
     /** Jobs this instance is sending to the upstream now (taken slots not yet given back). */
@@ -62,7 +60,6 @@ public final class UpstreamGate {
         this.upstream = upstream;
         modelLimits.forEach((model, limits) ->
                 models.put(model, new ModelGate(upstream, model, limits, lead, maxTokenWait, registry)));
-        this.tokensPerMinute = tokensPerMinute;
         this.maxInFlight = maxInFlight;
         this.lead = lead;
         this.registry = registry;
@@ -72,7 +69,7 @@ public final class UpstreamGate {
                 ? null
                 : new RequestPacer(
                         "sluice-" + upstream + "-requests", requestsPerMinute, lead.multipliedBy(3), registry);
-        buildTokenLimiter(1);
+        this.tokens = new TokenBudget("sluice-" + upstream + "-tokens", tokensPerMinute, maxTokenWait, registry);
     }
 
     /**
@@ -85,9 +82,7 @@ public final class UpstreamGate {
             requests.shareBetween(n);
         }
         models.values().forEach(m -> m.shareBetween(n));
-        if (n != tokenShare) {
-            buildTokenLimiter(n);
-        }
+        tokens.shareBetween(n);
     }
 
     /** Sends nothing before {@code nanos} ({@link System#nanoTime()}). */
@@ -123,7 +118,7 @@ public final class UpstreamGate {
             }
             m = models.computeIfAbsent(model, k -> {
                 ModelGate g = new ModelGate(upstream, k, null, lead, maxTokenWait, registry);
-                g.shareBetween(tokenShare);
+                g.shareBetween(tokens.share());
                 return g;
             });
         }
@@ -151,30 +146,17 @@ public final class UpstreamGate {
         return skip;
     }
 
-    private volatile int tokenShare;
-
-    private void buildTokenLimiter(int n) {
-        tokenShare = n;
-        if (tokensPerMinute == 0) {
-            tokens = null;
-            return;
-        }
-        String name = "sluice-" + upstream + "-tokens";
-        registry.remove(name);
-        tokens = registry.rateLimiter(name, RequestPacer.config(Math.max(1, tokensPerMinute / n), maxTokenWait));
-    }
-
     String upstream() {
         return upstream;
     }
 
     long tokensPerMinute() {
-        return tokensPerMinute;
+        return tokens.perMinute();
     }
 
     /** Whether a job of {@code tokenCount} tokens is more than the tokens-per-minute limit: never sent. */
     boolean neverGrants(int tokenCount) {
-        return tokensPerMinute > 0 && tokenCount > tokensPerMinute;
+        return tokens.neverGrants(tokenCount);
     }
 
     /** Takes up to {@code want} in-flight slots without waiting; returns how many it took. */
@@ -266,60 +248,12 @@ public final class UpstreamGate {
      * null when the token budget cannot cover the job within the configured wait.
      */
     Duration reserveTokens(int tokenCount) {
-        if (tokens == null || tokenCount == 0) {
-            return Duration.ZERO;
-        }
-        int fromCredit = takeCredit(tokenCount);
-        if (fromCredit == tokenCount) {
-            return Duration.ZERO;
-        }
-        long nanos = tokens.reservePermission(tokenCount - fromCredit);
-        return nanos < 0 ? null : Duration.ofNanos(nanos);
+        return tokens.reserve(tokenCount);
     }
 
-    /** Tokens reserved for jobs that used fewer: spent by the next reservations, for a while. */
-    private long credit;
-
-    private long creditAt;
-
-    /** Credit older than this is forgotten: it was reserved too long ago to be spent in its window. */
-    private static final long CREDIT_LIFE = Duration.ofSeconds(30).toNanos();
-
-    private synchronized int takeCredit(int want) {
-        if (credit == 0 || System.nanoTime() - creditAt > CREDIT_LIFE) {
-            credit = 0;
-            return 0;
-        }
-        int taken = (int) Math.min(credit, want);
-        credit -= taken;
-        return taken;
-    }
-
-    /**
-     * A job's answer said it used {@code surplus} tokens more than its token_count (less, when
-     * negative): the token limiter takes the difference, so the tokens the upstream really sees
-     * track the configured rate. More: reserved now (as far as the wait limit reaches). Fewer:
-     * credited to the next jobs, for 30 s, at most a minute of this instance's share.
-     */
+    /** The answer said the job used {@code surplus} tokens more than its token_count: see {@link TokenBudget#correct}. */
     void correctTokens(int surplus) {
-        RateLimiter limiter = tokens;
-        if (limiter == null || surplus == 0) {
-            return;
-        }
-        if (surplus < 0) {
-            synchronized (this) {
-                long cap = Math.max(1, tokensPerMinute / tokenShare);
-                credit = Math.min(cap, (System.nanoTime() - creditAt > CREDIT_LIFE ? 0 : credit) - (long) surplus);
-                creditAt = System.nanoTime();
-            }
-            return;
-        }
-        int chunk = Math.max(1, limiter.getRateLimiterConfig().getLimitForPeriod());
-        for (int left = surplus; left > 0; left -= chunk) {
-            if (limiter.reservePermission(Math.min(chunk, left)) < 0) {
-                return; // the rest lies beyond the wait limit: dropped, not owed forever
-            }
-        }
+        tokens.correct(surplus);
     }
 
     /**
@@ -345,9 +279,7 @@ public final class UpstreamGate {
         if (requests != null) {
             requests.drain();
         }
-        if (tokens != null) {
-            tokens.drainPermissions();
-        }
+        tokens.drain();
     }
 
     /** The live numbers, for GET /api/v1/queue. Available counts are null when unlimited. */
@@ -364,11 +296,11 @@ public final class UpstreamGate {
 
     Snapshot snapshot() {
         return new Snapshot(
-                requests == null ? tokenShare : requests.share(),
+                requests == null ? tokens.share() : requests.share(),
                 requests == null ? 0 : requests.perMinute(),
                 requests == null ? null : requests.available(),
-                tokensPerMinute,
-                tokens == null ? null : tokens.getMetrics().getAvailablePermissions(),
+                tokens.perMinute(),
+                tokens.available(),
                 maxInFlight,
                 inFlight == null ? null : inFlight.availablePermits(),
                 unsent.get(),

@@ -59,17 +59,19 @@ class JobOutcomesImpl implements JobOutcomes {
         java.util.Map<Long, Integer> moved = new java.util.HashMap<>();
         jdbc.sql("""
                 WITH o AS (
-                    SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:owners AS text[]), CAST(:attempts AS int[]),
-                                         CAST(:results AS text[]), CAST(:submitted AS timestamptz[]),
-                                         CAST(:nows AS timestamptz[]))
-                             AS o(id, owner, attempt, result, submitted_at, now)
+                    -- Each answer parsed once, for the column and for its usage.
+                    SELECT id, owner, attempt, CAST(result AS jsonb) AS result, submitted_at, now
+                    FROM unnest(CAST(:ids AS bigint[]), CAST(:owners AS text[]), CAST(:attempts AS int[]),
+                                CAST(:results AS text[]), CAST(:submitted AS timestamptz[]),
+                                CAST(:nows AS timestamptz[]))
+                         AS o(id, owner, attempt, result, submitted_at, now)
                     ORDER BY id),
                 moved AS (
                     UPDATE job j
                     SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
-                        result = CAST(o.result AS jsonb), error = NULL, finished_at = o.now,
+                        result = o.result, error = NULL, finished_at = o.now,
                         submitted_at = coalesce(o.submitted_at, j.submitted_at), next_poll_at = NULL,
-                        tokens_used = job_tokens_used(CAST(o.result AS jsonb), j.payload)
+                        tokens_used = job_tokens_used(o.result, j.payload)
                     FROM o
                     WHERE j.id = o.id AND j.state IN ('claimed', 'submitted') AND j.lease_owner = o.owner
                       AND j.attempts = o.attempt

@@ -130,6 +130,11 @@ class ModelLimitsTest {
         long busiest = stats.get("max_submissions_per_second").asLong();
         System.out.printf("model at 10/s: the emulator's busiest second held %d%n", busiest);
         assertThat(busiest).as("busiest 1-s window of a model limited to 10/s").isLessThanOrEqualTo(11);
+        JsonNode models =
+                api.get("/api/v1/queue").json().get("rate_limits").get("groq").get("models");
+        assertThat(models.get("llama-3.1-8b-instant").get("requests_per_minute").asLong())
+                .isEqualTo(600);
+        assertThat(models.get("daily-model").get("requests_per_day").asLong()).isEqualTo(3);
     }
 
     @Test

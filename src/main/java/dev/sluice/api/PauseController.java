@@ -1,0 +1,192 @@
+package dev.sluice.api;
+
+import dev.sluice.api.UpstreamController.PauseView;
+import dev.sluice.job.InvalidJobException;
+import dev.sluice.job.Violation;
+import dev.sluice.pause.Pause;
+import dev.sluice.pause.Pauses;
+import dev.sluice.project.AuditLog;
+import dev.sluice.project.Caller;
+import dev.sluice.upstream.Upstreams;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Pausing and resuming an upstream (admin), one of its models, or all of them: the seed's
+ * {@code stop()} and {@code start()}. A pause stops new sends only: enqueue goes on, jobs already
+ * upstream are polled to the end. Every pause and resume is audited.
+ */
+@RestController
+@RequestMapping("/api/v1/upstreams")
+class PauseController {
+
+    private static final Set<String> PAUSE_FIELDS = Set.of("model", "reason", "until");
+    private static final Set<String> RESUME_FIELDS = Set.of("model");
+    private static final int MAX_REASON = 500;
+    private static final int MAX_MODEL = 200;
+    /** The furthest a pause may be set to end: a year; longer is "until resumed" (no until). */
+    private static final Duration MAX_PAUSE = Duration.ofDays(366);
+
+    private final Upstreams upstreams;
+    private final Pauses pauses;
+    private final AuditLog audit;
+    private final ObjectMapper json;
+    private final Clock clock;
+
+    PauseController(Upstreams upstreams, Pauses pauses, AuditLog audit, ObjectMapper json, Clock clock) {
+        this.upstreams = upstreams;
+        this.pauses = pauses;
+        this.audit = audit;
+        this.json = json;
+        this.clock = clock;
+    }
+
+    /** Pauses the upstream, or one of its models: body {@code {"model", "reason", "until"}}, all optional. */
+    @PostMapping("/{name}/pause")
+    PauseView pause(@PathVariable String name, HttpServletRequest request, @AuthenticationPrincipal Caller caller)
+            throws IOException {
+        requireUpstream(name);
+        return pauseOne(name, readPause(request), caller);
+    }
+
+    /** Resumes the upstream, or one of its models (body {@code {"model"}}); 200 either way, saying whether it was paused. */
+    @PostMapping("/{name}/resume")
+    Map<String, Object> resume(
+            @PathVariable String name, HttpServletRequest request, @AuthenticationPrincipal Caller caller)
+            throws IOException {
+        requireUpstream(name);
+        String model = readResume(request);
+        return Map.of("upstream", name, "was_paused", resumeOne(name, model, caller));
+    }
+
+    /** Pauses every upstream (the seed's {@code stop()}); a model is not taken here. */
+    @PostMapping("/pause")
+    Map<String, List<PauseView>> pauseAll(HttpServletRequest request, @AuthenticationPrincipal Caller caller)
+            throws IOException {
+        PauseRequest r = readPause(request);
+        if (r.model() != null) {
+            throw new InvalidJobException(List.of(Violation.of("model", "is taken only when pausing one upstream")));
+        }
+        List<PauseView> paused = new ArrayList<>();
+        for (String name : upstreams.names()) {
+            paused.add(pauseOne(name, r, caller));
+        }
+        return Map.of("paused", paused);
+    }
+
+    /** Resumes every upstream (the seed's {@code start()}); pauses of single models stay. */
+    @PostMapping("/resume")
+    Map<String, List<String>> resumeAll(@AuthenticationPrincipal Caller caller) {
+        List<String> resumed = new ArrayList<>();
+        for (String name : upstreams.names()) {
+            if (resumeOne(name, null, caller)) {
+                resumed.add(name);
+            }
+        }
+        return Map.of("resumed", resumed);
+    }
+
+    private record PauseRequest(String model, String reason, Instant until) {}
+
+    private PauseView pauseOne(String name, PauseRequest r, Caller caller) {
+        Pause p = pauses.pause(name, r.model(), r.reason(), r.until(), by(caller));
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("model", r.model());
+        detail.put("reason", r.reason());
+        detail.put("until", r.until() == null ? null : r.until().toString());
+        audit.record(caller, "upstream.pause", "upstream:" + name, detail);
+        return PauseView.of(p);
+    }
+
+    private boolean resumeOne(String name, String model, Caller caller) {
+        boolean was = pauses.resume(name, model);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("model", model);
+        detail.put("was_paused", was);
+        audit.record(caller, "upstream.resume", "upstream:" + name, detail);
+        return was;
+    }
+
+    private static String by(Caller caller) {
+        return caller == null
+                ? "sluice"
+                : "key " + caller.keyId() + " of project " + caller.project().name();
+    }
+
+    private void requireUpstream(String name) {
+        if (!upstreams.contains(name)) {
+            throw new UpstreamNotFoundException(name);
+        }
+    }
+
+    private PauseRequest readPause(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() == 0) {
+            return new PauseRequest(null, null, null);
+        }
+        List<Violation> violations = new ArrayList<>();
+        JsonNode body = JsonBodies.readObject(json, request.getInputStream(), "pause", PAUSE_FIELDS, violations);
+        String model = text(body, "model", MAX_MODEL, violations);
+        String reason = text(body, "reason", MAX_REASON, violations);
+        Instant until = null;
+        JsonNode u = body.get("until");
+        String rule =
+                "must be a time in the future, within a year, as RFC 3339 (2026-12-01T12:00:00Z), or null for until resumed";
+        if (u != null && !u.isNull()) {
+            try {
+                until = u.isString() ? Instant.parse(u.stringValue()) : null;
+            } catch (DateTimeParseException e) {
+                until = null;
+            }
+            Instant now = clock.instant();
+            if (until == null || !until.isAfter(now) || until.isAfter(now.plus(MAX_PAUSE))) {
+                violations.add(Violation.of("until", rule));
+            }
+        }
+        if (!violations.isEmpty()) {
+            throw new InvalidJobException(violations);
+        }
+        return new PauseRequest(model, reason, until);
+    }
+
+    private String readResume(HttpServletRequest request) throws IOException {
+        if (request.getContentLengthLong() == 0) {
+            return null;
+        }
+        List<Violation> violations = new ArrayList<>();
+        JsonNode body = JsonBodies.readObject(json, request.getInputStream(), "resume", RESUME_FIELDS, violations);
+        String model = text(body, "model", MAX_MODEL, violations);
+        if (!violations.isEmpty()) {
+            throw new InvalidJobException(violations);
+        }
+        return model;
+    }
+
+    private static String text(JsonNode body, String field, int max, List<Violation> violations) {
+        JsonNode v = body.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isString() || v.stringValue().isBlank() || v.stringValue().length() > max) {
+            violations.add(
+                    Violation.of(field, "must be a non-blank string of at most " + max + " characters, or null"));
+            return null;
+        }
+        return v.stringValue();
+    }
+}
