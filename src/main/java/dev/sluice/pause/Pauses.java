@@ -27,6 +27,7 @@ public class Pauses {
     private final PauseRepository repository;
     private final Clock clock;
     private volatile Read read;
+    private final java.util.concurrent.locks.ReentrantLock reading = new java.util.concurrent.locks.ReentrantLock();
     /** Moves on at each {@link #forget}, so a read begun before it is not kept. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
@@ -89,13 +90,24 @@ public class Pauses {
 
     private List<Pause> current() {
         Read r = read;
-        if (r == null || System.nanoTime() - r.atNanos() > STALE_AFTER.toNanos()) {
-            long before = generation.get();
-            r = new Read(List.copyOf(repository.findAll()), System.nanoTime());
-            if (generation.get() == before) {
-                read = r;
-            }
+        if (r != null && System.nanoTime() - r.atNanos() <= STALE_AFTER.toNanos()) {
+            return r.pauses();
         }
-        return r.pauses();
+        // One reader reads the table; senders asking meanwhile wait for its answer, not a query each.
+        // A lock, not a monitor: a virtual thread waiting on it does not hold its carrier.
+        reading.lock();
+        try {
+            r = read;
+            if (r == null || System.nanoTime() - r.atNanos() > STALE_AFTER.toNanos()) {
+                long before = generation.get();
+                r = new Read(List.copyOf(repository.findAll()), System.nanoTime());
+                if (generation.get() == before) {
+                    read = r;
+                }
+            }
+            return r.pauses();
+        } finally {
+            reading.unlock();
+        }
     }
 }
