@@ -136,11 +136,12 @@ class PauseController {
     }
 
     private PauseRequest readPause(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() == 0) {
+        java.io.InputStream in = bodyOrNull(request);
+        if (in == null) {
             return new PauseRequest(null, null, null);
         }
         List<Violation> violations = new ArrayList<>();
-        JsonNode body = JsonBodies.readObject(json, request.getInputStream(), "pause", PAUSE_FIELDS, violations);
+        JsonNode body = JsonBodies.readObject(json, in, "pause", PAUSE_FIELDS, violations);
         String model = text(body, "model", MAX_MODEL, violations);
         String reason = text(body, "reason", MAX_REASON, violations);
         Instant until = null;
@@ -165,16 +166,28 @@ class PauseController {
     }
 
     private String readResume(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() == 0) {
+        java.io.InputStream in = bodyOrNull(request);
+        if (in == null) {
             return null;
         }
         List<Violation> violations = new ArrayList<>();
-        JsonNode body = JsonBodies.readObject(json, request.getInputStream(), "resume", RESUME_FIELDS, violations);
+        JsonNode body = JsonBodies.readObject(json, in, "resume", RESUME_FIELDS, violations);
         String model = text(body, "model", MAX_MODEL, violations);
         if (!violations.isEmpty()) {
             throw new InvalidJobException(violations);
         }
         return model;
+    }
+
+    /** The request's body, or null when it has none (no bytes at all: {@code curl -X POST} with no data). */
+    private static java.io.InputStream bodyOrNull(HttpServletRequest request) throws IOException {
+        java.io.PushbackInputStream in = new java.io.PushbackInputStream(request.getInputStream(), 1);
+        int first = in.read();
+        if (first < 0) {
+            return null;
+        }
+        in.unread(first);
+        return in;
     }
 
     private static String text(JsonNode body, String field, int max, List<Violation> violations) {

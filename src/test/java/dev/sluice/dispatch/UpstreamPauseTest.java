@@ -99,7 +99,8 @@ class UpstreamPauseTest {
                         .single())
                 .isEqualTo(1);
 
-        Api.Answer resumed = api.postJson("/api/v1/upstreams/held/resume", "{}");
+        // As the README's curl sends it: no body at all.
+        Api.Answer resumed = api.post("/api/v1/upstreams/held/resume", "application/json", "");
         assertThat(resumed.json().get("was_paused").asBoolean()).isTrue();
         held.forEach(id -> api.awaitJobState(id, "succeeded"));
         JsonNode after = held("held");
