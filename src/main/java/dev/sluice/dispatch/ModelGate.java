@@ -169,16 +169,25 @@ public final class ModelGate {
     }
 
     private boolean dayHasRoomFor(long requestsMore, long tokensMore) {
+        Long requests = requestsLeftToday();
+        Long tokens = tokensLeftToday();
+        return (requests == null || requestsMore <= requests) && (tokens == null || tokensMore <= tokens);
+    }
+
+    /** What this instance may still send today of its share of the requests left; null: no such limit, or not read yet. */
+    private Long requestsLeftToday() {
         Day d = day;
-        if (!hasDailyLimit() || d == null) {
-            return true;
-        }
-        int n = Math.max(1, share);
-        if (limits.requestsPerDay() > 0
-                && sentRequests.get() + requestsMore > (limits.requestsPerDay() - d.requests()) / n) {
-            return false;
-        }
-        return limits.tokensPerDay() == 0 || sentTokens.get() + tokensMore <= (limits.tokensPerDay() - d.tokens()) / n;
+        return d == null || limits.requestsPerDay() == 0
+                ? null
+                : (limits.requestsPerDay() - d.requests()) / Math.max(1, share) - sentRequests.get();
+    }
+
+    /** As {@link #requestsLeftToday}, of tokens. */
+    private Long tokensLeftToday() {
+        Day d = day;
+        return d == null || limits.tokensPerDay() == 0
+                ? null
+                : (limits.tokensPerDay() - d.tokens()) / Math.max(1, share) - sentTokens.get();
     }
 
     /** Counts a job of {@code tokenCount} against the day, if its share has room; false when it has not. */
@@ -195,20 +204,16 @@ public final class ModelGate {
      * The live numbers, for GET /api/v1/upstreams: what this instance may still send today (null:
      * no such limit, or not read yet), and how long a 429 still pauses the model.
      */
-    public record Snapshot(
-            ModelLimits limits, int claimedNotSent, Long requestsLeftToday, Long tokensLeftToday, Duration pausedFor) {}
+    public record Snapshot(ModelLimits limits, Long requestsLeftToday, Long tokensLeftToday, Duration pausedFor) {}
 
     Snapshot snapshot() {
-        Day d = day;
-        int n = Math.max(1, share);
-        Long requestsLeft = d == null || limits.requestsPerDay() == 0
-                ? null
-                : Math.max(0, (limits.requestsPerDay() - d.requests()) / n - sentRequests.get());
-        Long tokensLeft = d == null || limits.tokensPerDay() == 0
-                ? null
-                : Math.max(0, (limits.tokensPerDay() - d.tokens()) / n - sentTokens.get());
+        Long requestsLeft = requestsLeftToday();
+        Long tokensLeft = tokensLeftToday();
         Duration paused = pausedFor();
         return new Snapshot(
-                limits, unsent.get(), requestsLeft, tokensLeft, paused.isPositive() ? paused : Duration.ZERO);
+                limits,
+                requestsLeft == null ? null : Math.max(0, requestsLeft),
+                tokensLeft == null ? null : Math.max(0, tokensLeft),
+                paused.isPositive() ? paused : Duration.ZERO);
     }
 }

@@ -135,11 +135,6 @@ public record UpstreamProperties(
                     null);
         }
 
-        /** The limits of {@code model} under this upstream, or null when it has none of its own. */
-        public ModelLimits limitsOf(String model) {
-            return model == null ? null : models.get(model);
-        }
-
         /** Whether jobs of this upstream may be sent to {@code path} (any path for noop). */
         public boolean sendsTo(String path) {
             return protocol == Protocol.NOOP || endpoints.contains(path);

@@ -11,6 +11,19 @@ import org.junit.jupiter.api.Test;
 
 class UpstreamGateTest {
 
+    /** A gate with these limits (0: none), a 1-s token wait and a 1-s lead, no model limits. */
+    private static UpstreamGate gate(long requestsPerMinute, long tokensPerMinute, int maxInFlight) {
+        return new UpstreamGate(
+                "u",
+                requestsPerMinute,
+                tokensPerMinute,
+                maxInFlight,
+                Duration.ofSeconds(1),
+                Duration.ofSeconds(1),
+                java.util.Map.of(),
+                RateLimiterRegistry.ofDefaults());
+    }
+
     @Test
     void spreadsAPerMinuteLimitOverShortPeriods() {
         RateLimiterConfig six100 = RequestPacer.config(600, Duration.ZERO);
@@ -33,15 +46,7 @@ class UpstreamGateTest {
 
     @Test
     void takesNoMoreInFlightSlotsThanTheCap() {
-        UpstreamGate gate = new UpstreamGate(
-                "u",
-                0,
-                0,
-                3,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                java.util.Map.of(),
-                RateLimiterRegistry.ofDefaults());
+        UpstreamGate gate = gate(0, 0, 3);
 
         assertThat(gate.takeSlots(10)).isEqualTo(3);
         assertThat(gate.takeSlots(10)).isZero();
@@ -52,15 +57,7 @@ class UpstreamGateTest {
 
     @Test
     void anUnlimitedGateGivesWhatIsAsked() {
-        UpstreamGate gate = new UpstreamGate(
-                "u",
-                0,
-                0,
-                0,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                java.util.Map.of(),
-                RateLimiterRegistry.ofDefaults());
+        UpstreamGate gate = gate(0, 0, 0);
 
         assertThat(gate.takeSlots(500)).isEqualTo(500);
         assertThat(gate.reserveTokens(1_000_000)).isEqualTo(Duration.ZERO);
@@ -117,15 +114,7 @@ class UpstreamGateTest {
     @Test
     void keepsALeadOfAboutOneSecondOfTheRateAndAsksForMoreWhenItIsHalfGone() {
         // 12,000 a minute = 200 a second; a 1-second lead holds 200 claimed jobs.
-        UpstreamGate gate = new UpstreamGate(
-                "u",
-                12_000,
-                0,
-                0,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                java.util.Map.of(),
-                RateLimiterRegistry.ofDefaults());
+        UpstreamGate gate = gate(12_000, 0, 0);
 
         assertThat(gate.leadRoom()).isEqualTo(200);
         gate.joinedLead(150);
@@ -145,15 +134,7 @@ class UpstreamGateTest {
 
     @Test
     void anUnlimitedUpstreamHasNoLeadBound() {
-        UpstreamGate gate = new UpstreamGate(
-                "u",
-                0,
-                0,
-                0,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                java.util.Map.of(),
-                RateLimiterRegistry.ofDefaults());
+        UpstreamGate gate = gate(0, 0, 0);
 
         assertThat(gate.leadRoom()).isEqualTo(Integer.MAX_VALUE);
     }
@@ -161,15 +142,7 @@ class UpstreamGateTest {
     @Test
     void reservesTokensAheadAndRefusesWhatCannotBeCoveredInTime() {
         // 6000 tokens/min = 5 tokens per 50 ms; the wait limit is 1 s, about 100 tokens.
-        UpstreamGate gate = new UpstreamGate(
-                "u",
-                0,
-                6000,
-                0,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                java.util.Map.of(),
-                RateLimiterRegistry.ofDefaults());
+        UpstreamGate gate = gate(0, 6000, 0);
 
         Duration first = gate.reserveTokens(50);
         assertThat(first).isNotNull().isLessThanOrEqualTo(Duration.ofMillis(500));
@@ -178,15 +151,7 @@ class UpstreamGateTest {
 
     @Test
     void keepsNoMoreInFlightThanTheUpstreamsBudgetCoversAndProbesAfterAPause() {
-        UpstreamGate gate = new UpstreamGate(
-                "u",
-                0,
-                0,
-                0,
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                java.util.Map.of(),
-                RateLimiterRegistry.ofDefaults());
+        UpstreamGate gate = gate(0, 0, 0);
 
         gate.admitByBudget(3);
         assertThat(gate.takeSlots(10)).isEqualTo(3);

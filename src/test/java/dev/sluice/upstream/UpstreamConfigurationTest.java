@@ -56,10 +56,11 @@ class UpstreamConfigurationTest {
                     UpstreamProperties.Config c = context.getBean(UpstreamProperties.class)
                             .upstreams()
                             .get("noop");
-                    assertThat(c.limitsOf("llama-3.1-8b-instant").requestsPerDay())
+                    assertThat(c.models().get("llama-3.1-8b-instant").requestsPerDay())
                             .isEqualTo(14_400);
-                    assertThat(c.limitsOf("Qwen/Qwen3-0.6B").tokensPerMinute()).isEqualTo(6000);
-                    assertThat(c.limitsOf("other")).isNull();
+                    assertThat(c.models().get("Qwen/Qwen3-0.6B").tokensPerMinute())
+                            .isEqualTo(6000);
+                    assertThat(c.models().get("other")).isNull();
                 });
     }
 
