@@ -107,7 +107,9 @@ class BatchController {
                             properties.maxReportedErrors(),
                             caller.owner(),
                             caller.project().allowedPriorities(),
-                            caller.project().maxBatchJobs()));
+                            caller.project().maxBatchJobs(),
+                            null,
+                            null));
         }
         return ResponseEntity.status(created.created() ? HttpStatus.CREATED : HttpStatus.OK)
                 .location(URI.create("/api/v1/batches/" + created.batchId()))

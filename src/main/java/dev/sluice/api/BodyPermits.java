@@ -11,18 +11,18 @@ import java.util.concurrent.TimeUnit;
  * never hold up single jobs. A request that finds no room within {@link #WAIT} is answered 503
  * with Retry-After.
  */
-final class BodyPermits {
+public final class BodyPermits {
 
     static final Duration WAIT = Duration.ofSeconds(5);
 
     /** A taken permit; closing it gives it back. */
-    interface Permit extends AutoCloseable {
+    public interface Permit extends AutoCloseable {
         @Override
         void close();
     }
 
     /** No room to read another body now. */
-    static final class BusyException extends RuntimeException {
+    public static final class BusyException extends RuntimeException {
         BusyException(String what) {
             super("too many " + what + " are being read at once; try again in a second");
         }
@@ -31,12 +31,12 @@ final class BodyPermits {
     private final Semaphore pool;
     private final String what;
 
-    BodyPermits(int permits, String what) {
+    public BodyPermits(int permits, String what) {
         this.pool = new Semaphore(permits, true);
         this.what = what;
     }
 
-    Permit take() {
+    public Permit take() {
         try {
             if (!pool.tryAcquire(WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new BusyException(what);

@@ -11,10 +11,10 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 /** Reads a JSON request body as a tree, turning malformed JSON into a violation with its position. */
-final class JsonBodies {
+public final class JsonBodies {
 
     /** The most a small settings body (a key, a project) may hold; past it, refused unread. */
-    static final org.springframework.util.unit.DataSize MAX_SETTINGS =
+    public static final org.springframework.util.unit.DataSize MAX_SETTINGS =
             org.springframework.util.unit.DataSize.ofKilobytes(16);
 
     private JsonBodies() {}
@@ -23,7 +23,7 @@ final class JsonBodies {
      * A small JSON object body (at most {@link #MAX_SETTINGS}) whose field names must be among
      * {@code fields}: each other name is added to {@code violations} as not a field of {@code what}.
      */
-    static JsonNode readObject(
+    public static JsonNode readObject(
             ObjectMapper json,
             InputStream body,
             String what,
@@ -43,7 +43,7 @@ final class JsonBodies {
         return node;
     }
 
-    static JsonNode read(ObjectMapper json, InputStream body) {
+    public static JsonNode read(ObjectMapper json, InputStream body) {
         try {
             JsonNode node = RequestJson.reader(json).readTree(body);
             if (node == null || node.isMissingNode()) {

@@ -6,13 +6,13 @@ import java.io.InputStream;
 import org.springframework.util.unit.DataSize;
 
 /** Passes a request body through, and throws {@link BodyTooLargeException} once it passes the limit. */
-final class LimitedInputStream extends FilterInputStream {
+public final class LimitedInputStream extends FilterInputStream {
 
     private final DataSize limit;
     private final String property;
     private long read;
 
-    LimitedInputStream(InputStream in, DataSize limit, String property) {
+    public LimitedInputStream(InputStream in, DataSize limit, String property) {
         super(in);
         this.limit = limit;
         this.property = property;

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongConsumer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -57,7 +58,10 @@ public class BatchEnqueuer {
 
     /**
      * The settings of one enqueue call: whose batch it is, and its project's limits on it
-     * ({@code allowedPriorities} null: any; {@code maxJobs} null: only {@code maxLines}).
+     * ({@code allowedPriorities} null: any; {@code maxJobs} null: only {@code maxLines}). A
+     * protocol door gives {@code adapter}, which turns each of its clients' lines into a Sluice
+     * job request, and {@code onStored}, which stores its own side of the batch in the batch's
+     * transaction; both are null for Sluice's own batches.
      */
     public record Request(
             BatchFormat format,
@@ -68,7 +72,15 @@ public class BatchEnqueuer {
             int maxReportedViolations,
             Owner owner,
             Set<Priority> allowedPriorities,
-            Integer maxJobs) {}
+            Integer maxJobs,
+            LineAdapter adapter,
+            LongConsumer onStored) {}
+
+    /** Turns one line of a door's batch into a Sluice job request, or adds its violations and gives null. */
+    @FunctionalInterface
+    public interface LineAdapter {
+        JsonNode adapt(JsonNode line, List<Violation> violations);
+    }
 
     private final BatchRepository batches;
     private final JobRepository jobs;
@@ -93,6 +105,22 @@ public class BatchEnqueuer {
         this.transaction = transaction;
         this.events = events;
         this.clock = clock;
+    }
+
+    /**
+     * Checks every job of {@code body} as {@link #enqueue} would and stores nothing: the number
+     * of jobs, or {@link InvalidJobException} with every broken rule and its line.
+     */
+    public long validate(InputStream body, Request request) {
+        Encoded encoded = encode(
+                body,
+                request,
+                new JobCopyEncoder(0, request.owner(), clock.instant()),
+                OutputStream.nullOutputStream());
+        if (!encoded.violations().isEmpty()) {
+            throw new InvalidJobException(encoded.violations(), encoded.violationCount());
+        }
+        return encoded.jobCount();
     }
 
     public Created enqueue(InputStream body, Request request) {
@@ -171,6 +199,9 @@ public class BatchEnqueuer {
                                 .orElseThrow(),
                         request,
                         sha256);
+            }
+            if (request.onStored() != null) {
+                request.onStored().accept(batchId);
             }
             JobService.checkRoom(jobs, owner, encoded.jobCount());
             try (InputStream in = JobCopyEncoder.stamp(Files.newInputStream(rows), firstTurns, owner.stride())) {
@@ -315,8 +346,17 @@ public class BatchEnqueuer {
             this.out = out;
         }
 
-        void accept(JsonNode node, int line) {
+        void accept(JsonNode line, int number) {
             scratch.clear();
+            JsonNode node = request.adapter() == null ? line : request.adapter().adapt(line, scratch);
+            if (node == null) {
+                scratch.forEach(v -> reject(v.onLine(number)));
+                return;
+            }
+            acceptJob(node, number);
+        }
+
+        private void acceptJob(JsonNode node, int line) {
             NewJob job = parser.parse(node, JobRequestParser.Source.BATCH_LINE, request.defaults(), scratch);
             if (job != null && job.customId() != null) {
                 int first = customIds.firstUse(job.customId(), line);

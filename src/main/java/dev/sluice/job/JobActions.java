@@ -10,4 +10,10 @@ public interface JobActions {
 
     /** failed or submit_unknown -> queued by an operator: fresh attempts, a new request upstream. */
     boolean retry(long jobId, Instant now);
+
+    /**
+     * Up to {@code limit} of a batch's jobs not yet sent (queued, claimed or submit_unknown) ->
+     * cancelled, with {@code detail} in their history and as their error; how many. Call until 0.
+     */
+    int cancelUnsentInBatch(long batchId, String detail, int limit, Instant now);
 }

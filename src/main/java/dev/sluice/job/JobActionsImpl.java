@@ -58,4 +58,30 @@ class JobActionsImpl implements JobActions {
                 SELECT id, :now, 'queue', 'queued', attempts, 'retried by operator' FROM retried
                 """).param("id", jobId).param("now", JobSql.ts(now)).update() == 1;
     }
+
+    @Override
+    public int cancelUnsentInBatch(long batchId, String detail, int limit, Instant now) {
+        // Index: job_batch_idx (batch_id, id). Rows a claimer or sender holds are skipped (SKIP
+        // LOCKED), never waited for: the caller calls again until nothing is left, and a row sent
+        // meanwhile is no longer unsent. A claimed job's worker finds its fence gone.
+        return jdbc.sql("""
+                WITH unsent AS (
+                    SELECT id FROM job
+                    WHERE batch_id = :batch AND state IN ('queued', 'claimed', 'submit_unknown')
+                    ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED),
+                cancelled AS (
+                    UPDATE job j
+                    SET state = 'cancelled', finished_at = :now, error = :detail, lease_owner = NULL,
+                        lease_expires_at = NULL, deferrals = 0
+                    FROM unsent WHERE j.id = unsent.id
+                    RETURNING j.id, j.attempts)
+                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
+                SELECT id, :now, 'queue', 'cancelled', attempts, :detail FROM cancelled
+                """)
+                .param("batch", batchId)
+                .param("detail", detail)
+                .param("limit", limit)
+                .param("now", JobSql.ts(now))
+                .update();
+    }
 }

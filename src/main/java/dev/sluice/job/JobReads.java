@@ -15,4 +15,10 @@ public interface JobReads {
 
     /** One page of a batch's finished jobs (succeeded, failed, cancelled) after the cursor, by id. */
     List<FinishedJob> findFinishedInBatch(long batchId, long afterId, int limit);
+
+    /** As {@link #findFinishedInBatch}, only the succeeded jobs ({@code succeeded}) or only the others. */
+    List<FinishedJob> findFinishedInBatch(long batchId, boolean succeeded, long afterId, int limit);
+
+    /** When the batch's last finished job finished; null while none has. */
+    Instant lastFinishedInBatch(long batchId);
 }

@@ -46,12 +46,34 @@ class JobReadsImpl implements JobReads {
 
     @Override
     public List<FinishedJob> findFinishedInBatch(long batchId, long afterId, int limit) {
-        // Index: job_batch_idx (batch_id, id), from the cursor on; finished rows only.
+        return finishedInBatch(batchId, List.of("succeeded", "failed", "cancelled"), afterId, limit);
+    }
+
+    @Override
+    public List<FinishedJob> findFinishedInBatch(long batchId, boolean succeeded, long afterId, int limit) {
+        return finishedInBatch(
+                batchId, succeeded ? List.of("succeeded") : List.of("failed", "cancelled"), afterId, limit);
+    }
+
+    @Override
+    public Instant lastFinishedInBatch(long batchId) {
+        // Index: job_batch_idx (batch_id, id): every row of the batch, as its counts read them.
+        return jdbc.sql("SELECT max(finished_at) FROM job WHERE batch_id = :batchId")
+                .param("batchId", batchId)
+                .query(java.sql.Timestamp.class)
+                .optional()
+                .map(java.sql.Timestamp::toInstant)
+                .orElse(null);
+    }
+
+    private List<FinishedJob> finishedInBatch(long batchId, List<String> states, long afterId, int limit) {
+        // Index: job_batch_idx (batch_id, id), from the cursor on; rows in the given final states.
         return jdbc.sql("""
                 SELECT id, custom_id, state, result::text AS result, error FROM job
-                WHERE batch_id = :batchId AND id > :after AND state IN ('succeeded', 'failed', 'cancelled')
+                WHERE batch_id = :batchId AND id > :after AND state IN (:states)
                 ORDER BY id LIMIT :limit
                 """)
+                .param("states", states)
                 .param("batchId", batchId)
                 .param("after", afterId)
                 .param("limit", limit)

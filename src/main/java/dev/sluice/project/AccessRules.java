@@ -35,6 +35,9 @@ final class AccessRules {
             rule(HttpMethod.DELETE, "/api/v1/jobs/*", Scope.SUBMIT),
             rule(HttpMethod.POST, "/api/v1/batches", Scope.SUBMIT),
             rule(HttpMethod.GET, "/api/**", Scope.READ),
+            // The OpenAI door: reading is read, anything else (upload, create, cancel, delete) submits.
+            rule(HttpMethod.GET, "/v1/**", Scope.READ),
+            rule(null, "/v1/**", Scope.SUBMIT),
             admin(null, "/api/**"));
 
     private AccessRules() {}

@@ -1,0 +1,61 @@
+package dev.sluice.door.openai;
+
+import dev.sluice.job.JobRepository;
+import dev.sluice.runtime.Background;
+import dev.sluice.runtime.Loop;
+import dev.sluice.runtime.Pass;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Expires OpenAI batches past their completion window, as OpenAI does: every {@code
+ * sluice.doors.openai.expiry-interval} it cancels the jobs of such a batch that were not yet sent
+ * (they go to its error file as {@code batch_expired}); the jobs already sent finish and keep their
+ * results. A batch with nothing left to cancel only has its window closed, keeping its status.
+ * Every instance may do it: the cancel skips rows another holds, and closing is idempotent.
+ */
+@Component
+class BatchExpirer implements Background {
+
+    private static final Logger log = LoggerFactory.getLogger(BatchExpirer.class);
+    private static final int BATCHES_PER_PASS = 100;
+
+    private final BatchStore store;
+    private final JobRepository jobs;
+    private final OpenAiDoorProperties properties;
+    private final Clock clock;
+    private final Loop loop;
+
+    BatchExpirer(BatchStore store, JobRepository jobs, OpenAiDoorProperties properties, Clock clock) {
+        this.store = store;
+        this.jobs = jobs;
+        this.properties = properties;
+        this.clock = clock;
+        this.loop = new Loop("sluice-openai-batch-expirer", this::runOnce);
+    }
+
+    @Override
+    public List<Loop> loops() {
+        return List.of(loop);
+    }
+
+    /** One look for batches past their window; the number closed. */
+    public Pass runOnce() {
+        Instant now = clock.instant();
+        List<Long> due = store.findExpiring(now, BATCHES_PER_PASS);
+        for (long batchId : due) {
+            long cancelled = BatchDoor.cancelUnsent(jobs, batchId, BatchOutput.EXPIRED, now);
+            store.closeWindow(batchId, cancelled > 0, now);
+            if (cancelled > 0) {
+                log.info("batch_{} expired: {} job(s) not sent in its window were cancelled", batchId, cancelled);
+            }
+        }
+        return due.size() == BATCHES_PER_PASS
+                ? Pass.busy(due.size())
+                : Pass.after(due.size(), properties.expiryInterval());
+    }
+}
