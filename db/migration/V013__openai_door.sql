@@ -30,7 +30,7 @@ ALTER TABLE openai_file_chunk ALTER COLUMN data SET STORAGE EXTERNAL;
 
 -- 2. The OpenAI side of a batch. Its status is derived when asked, from the jobs' states and
 --    these times (GET never writes): cancelling_at by POST .../cancel, expired_at by the
---    BatchExpirer once expires_at has passed with jobs still unsent.
+--    DoorUpkeep once expires_at has passed with jobs still unsent.
 CREATE TABLE openai_batch (
     batch_id          bigint      PRIMARY KEY REFERENCES batch (id) ON DELETE CASCADE,
     -- No foreign key: the file may be deleted once the batch is made, as on OpenAI.
@@ -41,25 +41,28 @@ CREATE TABLE openai_batch (
     expires_at        timestamptz NOT NULL,
     cancelling_at     timestamptz,
     expired_at        timestamptz,
-    -- Set by the BatchExpirer once the window has passed: with expired_at when it cancelled jobs
+    -- Set by the DoorUpkeep once the window has passed: with expired_at when it cancelled jobs
     -- still unsent, alone when there were none (the batch was done or its last jobs in flight).
     window_closed     boolean     NOT NULL DEFAULT false
 );
--- The BatchExpirer's question: which batches have passed their window unlooked-at (a few rows:
+-- The DoorUpkeep's question: which batches have passed their window unlooked-at (a few rows:
 -- the batches whose window is still open).
 CREATE INDEX openai_batch_open_idx ON openai_batch (expires_at)
     WHERE NOT window_closed AND cancelling_at IS NULL;
 -- A retried create (the SDK's retry after a lost answer) finds the batch the first try made.
 CREATE INDEX openai_batch_input_idx ON openai_batch (input_file_id);
 
--- 3. Requests through the chat door (POST /v1/chat/completions and the like): which job a
---    request made, by a hash of its key and body, so that the SDK's retry of a request whose
---    answer was held too long finds its job instead of making a second one. Removed with the job.
+-- 3. Requests through the chat door (POST /v1/chat/completions and the like). The SDKs send no
+--    idempotency key of their own, so the door makes one per request (the job's idempotency_key)
+--    and keeps it here under a hash of the API key's id and the request, before the job is made:
+--    the SDK's retry of a request whose answer was held too long or lost finds the key, and with
+--    it the job the first try made (or makes that job, if the first try died before it could).
+--    Kept for an hour (DoorUpkeep deletes older rows).
 CREATE TABLE door_request (
-    api_key_id     bigint      NOT NULL,
-    request_sha256 bytea       NOT NULL,
-    job_id        bigint      NOT NULL REFERENCES job (id) ON DELETE CASCADE,
-    created_at    timestamptz NOT NULL
+    api_key_id      bigint      NOT NULL,
+    request_sha256  bytea       NOT NULL,
+    idempotency_key text        NOT NULL,
+    created_at      timestamptz NOT NULL
 );
 CREATE INDEX door_request_lookup_idx ON door_request (api_key_id, request_sha256, created_at DESC);
-CREATE INDEX door_request_job_idx ON door_request (job_id);
+CREATE INDEX door_request_created_idx ON door_request (created_at);

@@ -41,4 +41,20 @@ public record NewJob(
                 null,
                 false);
     }
+
+    /** This job under another idempotency key. */
+    public NewJob withIdempotencyKey(String key) {
+        return new NewJob(
+                upstream,
+                endpoint,
+                payloadJson,
+                tokenCount,
+                priority,
+                callbackUrl,
+                key,
+                maxAttempts,
+                customId,
+                model,
+                tokenEstimated);
+    }
 }

@@ -12,30 +12,34 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Expires OpenAI batches past their completion window, as OpenAI does: every {@code
- * sluice.doors.openai.expiry-interval} it cancels the jobs of such a batch that were not yet sent
+ * The door's upkeep, every {@code sluice.doors.openai.expiry-interval}. It expires OpenAI batches
+ * past their completion window, as OpenAI does: it cancels the jobs of such a batch that were not yet sent
  * (they go to its error file as {@code batch_expired}); the jobs already sent finish and keep their
  * results. A batch with nothing left to cancel only has its window closed, keeping its status.
+ * And it forgets the chat door's requests older than the hour in which a retry finds its job.
  * Every instance may do it: the cancel skips rows another holds, and closing is idempotent.
  */
 @Component
-class BatchExpirer implements Background {
+class DoorUpkeep implements Background {
 
-    private static final Logger log = LoggerFactory.getLogger(BatchExpirer.class);
+    private static final Logger log = LoggerFactory.getLogger(DoorUpkeep.class);
     private static final int BATCHES_PER_PASS = 100;
 
     private final BatchStore store;
+    private final DoorRequests requests;
     private final JobRepository jobs;
     private final OpenAiDoorProperties properties;
     private final Clock clock;
     private final Loop loop;
 
-    BatchExpirer(BatchStore store, JobRepository jobs, OpenAiDoorProperties properties, Clock clock) {
+    DoorUpkeep(
+            BatchStore store, DoorRequests requests, JobRepository jobs, OpenAiDoorProperties properties, Clock clock) {
         this.store = store;
+        this.requests = requests;
         this.jobs = jobs;
         this.properties = properties;
         this.clock = clock;
-        this.loop = new Loop("sluice-openai-batch-expirer", this::runOnce);
+        this.loop = new Loop("sluice-openai-door-upkeep", this::runOnce);
     }
 
     @Override
@@ -43,9 +47,10 @@ class BatchExpirer implements Background {
         return List.of(loop);
     }
 
-    /** One look for batches past their window; the number closed. */
+    /** One look for batches past their window and old requests; the number of rows touched. */
     public Pass runOnce() {
         Instant now = clock.instant();
+        int forgotten = requests.deleteCreatedBefore(now.minus(ChatDoor.RETRY_WINDOW));
         List<Long> due = store.findExpiring(now, BATCHES_PER_PASS);
         for (long batchId : due) {
             long cancelled = BatchDoor.cancelUnsent(jobs, batchId, BatchOutput.EXPIRED, now);
