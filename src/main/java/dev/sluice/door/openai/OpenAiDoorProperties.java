@@ -21,12 +21,12 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("sluice.doors.openai")
-public record OpenAiDoorProperties(
+record OpenAiDoorProperties(
         String defaultUpstream,
         @DefaultValue("50s") @NotNull Duration hold,
         @DefaultValue("10s") @NotNull Duration expiryInterval) {
 
-    public OpenAiDoorProperties {
+    OpenAiDoorProperties {
         if (defaultUpstream != null && defaultUpstream.isBlank()) {
             defaultUpstream = null;
         }
