@@ -23,37 +23,49 @@ public final class PythonClients {
 
     /** Runs {@code script} with {@code args}; returns its last line of output, or fails saying why. */
     public static synchronized String run(String script, List<String> args) throws IOException, InterruptedException {
+        return run(script, args, java.util.Map.of());
+    }
+
+    /** As {@link #run(String, List)}, with {@code env} added to the script's environment. */
+    public static synchronized String run(String script, List<String> args, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
+        String[] lines = output(script, args, env).strip().split("\n");
+        return lines[lines.length - 1];
+    }
+
+    /** Runs {@code script} with {@code args} and {@code env} added; returns all it printed, or fails saying why. */
+    public static synchronized String output(String script, List<String> args, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         Path python = ready();
         List<String> command = new ArrayList<>(List.of(
                 python.toString(),
                 Path.of("src", "test", "resources", "sdk", script).toString()));
         command.addAll(args);
-        String out = exec(command, 120);
-        String[] lines = out.strip().split("\n");
-        return lines[lines.length - 1];
+        return exec(command, 120, env);
     }
 
     private static Path ready() throws IOException, InterruptedException {
         Path python = VENV.resolve("bin").resolve("python");
         if (!Files.isExecutable(python)) {
-            exec(List.of("python3", "-m", "venv", VENV.toString()), 120);
+            exec(List.of("python3", "-m", "venv", VENV.toString()), 120, java.util.Map.of());
         }
         Path marker = VENV.resolve("installed-" + String.join("-", PACKAGES));
         if (!Files.exists(marker)) {
             List<String> install = new ArrayList<>(List.of(python.toString(), "-m", "pip", "install", "-q"));
             install.addAll(PACKAGES);
-            exec(install, 600);
+            exec(install, 600, java.util.Map.of());
             Files.writeString(marker, "");
         }
         return python;
     }
 
-    private static String exec(List<String> command, long seconds) throws IOException, InterruptedException {
+    private static String exec(List<String> command, long seconds, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
         File log = Files.createTempFile("python-client", ".log").toFile();
-        Process p = new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(log)
-                .start();
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+        builder.environment().putAll(env);
+        Process p = builder.start();
         if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new IllegalStateException(command + " did not finish in " + seconds + " s");

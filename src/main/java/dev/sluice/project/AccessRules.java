@@ -38,6 +38,10 @@ final class AccessRules {
             // The OpenAI door: reading is read, anything else (upload, create, cancel, delete) submits.
             rule(HttpMethod.GET, "/v1/**", Scope.READ),
             rule(null, "/v1/**", Scope.SUBMIT),
+            // The Tinker door: polling a future reads; sampling (and its sessions) submits.
+            rule(HttpMethod.POST, "/tinker/api/v1/retrieve_future", Scope.READ),
+            rule(HttpMethod.GET, "/tinker/**", Scope.READ),
+            rule(null, "/tinker/**", Scope.SUBMIT),
             admin(null, "/api/**"));
 
     private AccessRules() {}

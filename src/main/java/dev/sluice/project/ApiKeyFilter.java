@@ -13,7 +13,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Reads the request's key ({@code Authorization: Bearer <key>}, or {@code X-API-Key: <key>} as
- * Tinker clients send it) and, when it checks out, makes its {@link Caller} the request's
+ * Tinker clients send it, with or without the {@code tml-} those clients insist on) and, when it checks out, makes its {@link Caller} the request's
  * principal with one authority per scope. A request without a valid key goes on anonymous, with
  * the reason its key was refused kept for the 401 ({@link AuthProblems}).
  */
@@ -37,7 +37,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         if (bearer != null && apiKey != null && !bearer.equals(apiKey)) {
             request.setAttribute(REFUSAL, "holds two different keys (Authorization and X-API-Key); send one");
         } else if (key != null) {
-            KeyCheck.Outcome outcome = check.check(key.strip());
+            KeyCheck.Outcome outcome = check.check(withoutTinkerPrefix(key.strip()));
             if (outcome.caller() != null) {
                 Caller caller = outcome.caller();
                 List<SimpleGrantedAuthority> authorities = caller.scopes().stream()
@@ -55,6 +55,14 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         } finally {
             SecurityContextHolder.clearContext();
         }
+    }
+
+    /**
+     * The key without a {@code tml-} put in front: the Tinker SDK refuses keys that do not start
+     * with it, so Sluice takes each of its keys that way too.
+     */
+    static String withoutTinkerPrefix(String key) {
+        return key.startsWith("tml-") ? key.substring(4) : key;
     }
 
     /** The key of an {@code Authorization: Bearer} header, or null for none or another scheme. */

@@ -1,6 +1,7 @@
 package dev.sluice.door.openai;
 
 import dev.sluice.batch.BatchEnqueuer;
+import dev.sluice.door.Priorities;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.JobState;

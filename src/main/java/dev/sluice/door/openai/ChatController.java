@@ -4,6 +4,7 @@ import dev.sluice.api.ApiProperties;
 import dev.sluice.api.BodyPermits;
 import dev.sluice.api.JsonBodies;
 import dev.sluice.api.LimitedInputStream;
+import dev.sluice.door.JobWaits;
 import dev.sluice.job.Job;
 import dev.sluice.project.Caller;
 import jakarta.servlet.http.HttpServletRequest;
@@ -29,6 +30,7 @@ import tools.jackson.databind.ObjectMapper;
 class ChatController {
 
     private final ChatDoor door;
+    private final JobWaits waits;
     private final ChatAnswers answers;
     private final OpenAiDoorProperties properties;
     private final ApiProperties api;
@@ -36,8 +38,14 @@ class ChatController {
     private final ObjectMapper json;
 
     ChatController(
-            ChatDoor door, ChatAnswers answers, OpenAiDoorProperties properties, ApiProperties api, ObjectMapper json) {
+            ChatDoor door,
+            JobWaits waits,
+            ChatAnswers answers,
+            OpenAiDoorProperties properties,
+            ApiProperties api,
+            ObjectMapper json) {
         this.door = door;
+        this.waits = waits;
         this.answers = answers;
         this.properties = properties;
         this.api = api;
@@ -66,7 +74,7 @@ class ChatController {
             read = door.read(path, raw, body, caller, priority, idempotencyKey);
         }
         long jobId = door.submit(read, BatchesController.retried(retryCount), caller);
-        Job job = door.await(jobId, caller, hold(readTimeout));
+        Job job = waits.await(jobId, caller, hold(readTimeout));
         return answers.of(job, read);
     }
 

@@ -1,8 +1,8 @@
 package dev.sluice.door.openai;
 
+import dev.sluice.door.Priorities;
 import dev.sluice.intake.JobRequestParser;
 import dev.sluice.job.InvalidJobException;
-import dev.sluice.job.Job;
 import dev.sluice.job.JobService;
 import dev.sluice.job.NewJob;
 import dev.sluice.job.Priority;
@@ -34,9 +34,6 @@ class ChatDoor {
 
     /** A retry finds its first try's job this long after it. */
     static final Duration RETRY_WINDOW = Duration.ofHours(1);
-
-    private static final Duration FIRST_LOOK = Duration.ofMillis(20);
-    private static final Duration LONGEST_LOOK = Duration.ofMillis(250);
 
     /** A request read from the door: the job to make, and what the answer needs to know. */
     record Request(NewJob job, byte[] sha256, boolean stream, boolean includeUsage) {}
@@ -119,25 +116,6 @@ class ChatDoor {
             job = job.withIdempotencyKey(key);
         }
         return jobs.enqueue(job, caller.owner()).job().id();
-    }
-
-    /**
-     * The job once it has finished, or as it is when {@code hold} has passed. Looks every 20 ms at
-     * first, then less often, up to every 250 ms: a job that is sent at once is answered at once,
-     * and a thousand held requests cost at most 4,000 primary-key reads a second.
-     */
-    Job await(long jobId, Caller caller, Duration hold) throws InterruptedException {
-        Instant deadline = clock.instant().plus(hold);
-        Duration look = FIRST_LOOK;
-        while (true) {
-            Job job = jobs.get(jobId, caller.visibility());
-            Duration left = Duration.between(clock.instant(), deadline);
-            if (job.state().isFinal() || !left.isPositive()) {
-                return job;
-            }
-            Thread.sleep(look.compareTo(left) < 0 ? look : left);
-            look = look.multipliedBy(2).compareTo(LONGEST_LOOK) > 0 ? LONGEST_LOOK : look.multipliedBy(2);
-        }
     }
 
     private static byte[] sha256(String path, byte[] raw) {

@@ -33,14 +33,18 @@ class ModelRoutes {
 
     ModelRoutes(Upstreams upstreams, OpenAiDoorProperties properties) {
         this.upstreams = upstreams;
-        this.defaultUpstream = properties.defaultUpstream();
-        if (defaultUpstream != null) {
-            UpstreamProperties.Config config = upstreams.config(defaultUpstream);
+        String configured = properties.defaultUpstream();
+        if (configured != null) {
+            UpstreamProperties.Config config = upstreams.config(configured);
             if (config == null || !served(config)) {
-                throw new IllegalArgumentException("sluice.doors.openai.default-upstream is '" + defaultUpstream
+                throw new IllegalArgumentException("sluice.doors.openai.default-upstream is '" + configured
                         + "', which is not a configured upstream of protocol openai or noop");
             }
         }
+        UpstreamProperties.Config global = upstreams.config(upstreams.defaultName());
+        this.defaultUpstream = configured != null
+                ? configured
+                : global != null && global.protocol() == Protocol.OPENAI ? upstreams.defaultName() : null;
     }
 
     /** The route of {@code model} on the door's {@code path} (one of {@link #PATHS}). */

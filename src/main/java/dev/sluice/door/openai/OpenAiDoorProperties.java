@@ -10,8 +10,9 @@ import org.springframework.validation.annotation.Validated;
  * The OpenAI door, under {@code sluice.doors.openai.*}.
  *
  * @param defaultUpstream the upstream of a request whose model no upstream lists under {@code
- *     sluice.upstreams.<name>.models}; none by default (such a request is refused, naming the
- *     models there are). Must be an upstream of protocol {@code openai} or {@code noop}
+ *     sluice.upstreams.<name>.models}: an upstream of protocol {@code openai} or {@code noop}; by
+ *     default {@code sluice.default-upstream} when that is of protocol openai, else none (such a
+ *     request is refused, naming the models there are)
  * @param hold how long a chat, completion or embedding request is held open waiting for its job
  *     (default 50 s); a job not done by then is answered 408 with {@code Retry-After}, which the
  *     official SDKs retry, and the retry waits for the same job. Never longer than the client's

@@ -17,7 +17,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 /**
  * Every problem document answered under {@code /v1} also carries OpenAI's error object, {@code
  * "error": {"message", "type", "param", "code"}}, which the official SDKs read into the exception
- * they raise; the RFC 9457 fields stay as they are for everything else.
+ * they raise, and is sent as {@code application/json}, the type those clients parse; the RFC 9457
+ * fields stay as they are.
  */
 @ControllerAdvice
 class OpenAiErrorShape implements ResponseBodyAdvice<Object> {
@@ -40,6 +41,13 @@ class OpenAiErrorShape implements ResponseBodyAdvice<Object> {
                 && underDoor(servlet.getServletRequest())
                 && (p.getProperties() == null || !p.getProperties().containsKey("error"))) {
             p.setProperty("error", error(p));
+        }
+        if (body instanceof ProblemDetail
+                && request instanceof ServletServerHttpRequest servlet
+                && underDoor(servlet.getServletRequest())) {
+            // The official clients read an error body only as application/json (the npm SDK shows
+            // application/problem+json as "(no body)"); the document is the same.
+            response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
         }
         return body;
     }

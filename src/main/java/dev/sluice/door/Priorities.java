@@ -1,10 +1,10 @@
-package dev.sluice.door.openai;
+package dev.sluice.door;
 
 import dev.sluice.job.Priority;
 import dev.sluice.project.Project;
 
 /** The priority of a door request that names none. */
-final class Priorities {
+public final class Priorities {
 
     private Priorities() {}
 
@@ -12,7 +12,7 @@ final class Priorities {
      * The project's default: {@code low}, or where the project may not use low, the lowest it may
      * use. (Keys have no priority of their own; a project's keys share its rules.)
      */
-    static Priority defaultOf(Project project) {
+    public static Priority defaultOf(Project project) {
         if (project.allowedPriorities() == null || project.allowedPriorities().contains(Priority.LOW)) {
             return Priority.LOW;
         }
