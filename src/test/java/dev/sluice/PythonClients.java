@@ -44,6 +44,17 @@ public final class PythonClients {
         return exec(command, 120, env);
     }
 
+    /** The virtual environment's python, with the official SDKs installed. */
+    public static synchronized Path python() throws IOException, InterruptedException {
+        return ready().toAbsolutePath();
+    }
+
+    /** Runs {@code command} with {@code env} added; returns all it printed, or fails saying why. */
+    public static String exec(List<String> command, java.util.Map<String, String> env)
+            throws IOException, InterruptedException {
+        return exec(command, 300, env);
+    }
+
     private static Path ready() throws IOException, InterruptedException {
         Path python = VENV.resolve("bin").resolve("python");
         if (!Files.isExecutable(python)) {
