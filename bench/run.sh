@@ -4,14 +4,15 @@
 #
 # Usage: bench/run.sh [--quick]       --quick: smaller sizes, for trying the harness (about 3 min)
 #        bench/run.sh --only rate_accuracy   that figure alone (about 1 min), a line in RESULTS.md
+#        bench/run.sh --only openai_batch    the OpenAI door's 100,000-line batch alone (about 3 min)
 # Env:   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) JAVA_HOME (a JDK >= 21)
 # Prints "name value unit" lines, and appends a dated Markdown table to bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
-ONLY=; [ "${1:-}" = "--only" ] && ONLY=${2:?--only takes a figure: rate_accuracy}
-[ -n "$ONLY" ] && [ "$ONLY" != rate_accuracy ] && { echo "--only knows rate_accuracy, not $ONLY" >&2; exit 2; }
+ONLY=; [ "${1:-}" = "--only" ] && ONLY=${2:?--only takes a figure: rate_accuracy or openai_batch}
+case "$ONLY" in ""|rate_accuracy|openai_batch) ;; *) echo "--only knows rate_accuracy and openai_batch, not $ONLY" >&2; exit 2;; esac
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGOPTIONS="-c client_min_messages=warning"
 DB=sluice_bench
@@ -107,9 +108,57 @@ rate_accuracy() {
   stop paced
 }
 
-if [ "$ONLY" = rate_accuracy ]; then
-  rate_accuracy
-  echo "| $(date -u +%Y-%m-%d) rate_accuracy alone | $(awk '{print $2}' "$work/figures") |" >>bench/RESULTS.md
+# openai_batch: a 100,000-line OpenAI batch file through the door, against the emulator's OpenAI
+# side (its budgets opened up, 20 ms a completion): upload (multipart, checked whole, stored), create
+# (the batch's jobs made), drain (create to completed, from the batch object), output download.
+openai_batch() {
+  local lines=$BATCH
+  echo "# openai batch of $lines lines" >&2
+  "$JAVA" -jar target/sluice.jar --spring.profiles.active=emulator --server.port=18091 --logging.level.root=WARN \
+    --sluice.emulator.openai.requests-per-minute=100000000 --sluice.emulator.openai.tokens-per-minute=1000000000 \
+    --sluice.emulator.openai.requests-per-day=1000000000 >"$work/openai-emulator.log" 2>&1 &
+  pids+=($!); local emulator=$!
+  for _ in $(seq 1 60); do curl -sf localhost:18091/emulator/stats >/dev/null && break; sleep 0.5; done
+  start door 18087 --sluice.upstreams.emu.protocol=openai --sluice.upstreams.emu.base-url=http://127.0.0.1:18091 \
+    --sluice.upstreams.emu.max-in-flight=256 --sluice.doors.openai.default-upstream=emu
+  fresh
+  for i in $(seq 1 "$lines"); do
+    printf '{"custom_id":"r%d","method":"POST","url":"/v1/chat/completions","body":{"model":"llama-3.1-8b-instant","max_tokens":16,"messages":[{"role":"user","content":"Question %d"}]}}\n' "$i" "$i"
+  done >"$work/openai.jsonl"
+  local auth="Authorization: Bearer $SLUICE_ADMIN_KEY" t0 t1 file batch status
+  t0=$(date +%s.%N)
+  file=$(curl -sf -H "$auth" localhost:18087/v1/files -F purpose=batch -F "file=@$work/openai.jsonl" | sed -E 's/.*"id":"([^"]+)".*/\1/')
+  t1=$(date +%s.%N)
+  out openai_file_upload "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" s
+  out openai_file_size "$(du -m "$work/openai.jsonl" | cut -f1)" MB
+  t0=$(date +%s.%N)
+  batch=$(curl -sf -H "$auth" localhost:18087/v1/batches -H 'Content-Type: application/json' \
+    -d "{\"input_file_id\":\"$file\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}")
+  t1=$(date +%s.%N)
+  out openai_batch_create "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" s
+  local id; id=$(echo "$batch" | sed -E 's/.*"id":"(batch_[0-9]+)".*/\1/')
+  t0=$(date +%s.%N)
+  while :; do
+    status=$(curl -sf -H "$auth" "localhost:18087/v1/batches/$id" | sed -E 's/.*"status":"([a-z_]+)".*/\1/')
+    [ "$status" = completed ] && break
+    [ "$status" = in_progress ] || { echo "batch $id is $status" >&2; exit 1; }
+    [ "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {print (b - a > 1200)}')" = 0 ] || { echo "batch $id not done in 20 min" >&2; exit 1; }
+    sleep 1
+  done
+  t1=$(date +%s.%N)
+  out openai_batch_drain "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" s
+  out openai_batch_drain_rate "$(q -c "SELECT round(count(*) / extract(epoch FROM max(finished_at) - min(created_at))) FROM job WHERE state = 'succeeded'")" jobs/s
+  t0=$(date +%s.%N)
+  local got; got=$(curl -sf -H "$auth" "localhost:18087/v1/files/file-out-${id#batch_}/content" | wc -l)
+  t1=$(date +%s.%N)
+  [ "$got" = "$lines" ] || { echo "output file has $got lines, not $lines" >&2; exit 1; }
+  out openai_output_download "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" s
+  stop door; kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true
+}
+
+if [ -n "$ONLY" ]; then
+  "$ONLY"
+  echo "| $(date -u +%Y-%m-%d) $ONLY alone | $(awk '{printf "%s%s %s %s", sep, $1, $2, $3; sep="; "}' "$work/figures") |" >>bench/RESULTS.md
   exit 0
 fi
 
@@ -185,6 +234,7 @@ out drain_2 "$(drain_rate)" jobs/s
 stop one; stop two
 
 rate_accuracy
+openai_batch
 
 echo "# rss while draining $BIG" >&2
 fresh; queue "$BIG"

@@ -241,7 +241,8 @@ class OpenAiEmulatorController {
         long completionTokens = Math.min(maxTokens, 12);
         StringBuilder content = new StringBuilder("Emulated answer");
         for (int i = 0; i < completionTokens - 2; i++) {
-            content.append(' ').append(Integer.toHexString(hash * 31 + i).substring(0, 3));
+            // Eight hex digits always (a bare toHexString of a small value has fewer than three).
+            content.append(' ').append(String.format(Locale.ROOT, "%08x", hash * 31 + i), 0, 3);
         }
         Map<String, Object> message = Map.of("role", "assistant", "content", content.toString());
         Map<String, Object> choice = new LinkedHashMap<>();

@@ -80,6 +80,18 @@ class OpenAiEmulatorTest {
     }
 
     @Test
+    void answersEveryPromptEvenOnesWhoseWordsHashSmall() {
+        // "Question 39956" made a word of the emulated answer from a hash with fewer than three hex
+        // digits, and the emulator answered 500 (found by bench/run.sh --only openai_batch).
+        Api.Answer a = api.postJson("/v1/chat/completions", """
+                {"model":"llama-3.1-8b-instant","max_tokens":16,"messages":[{"role":"user","content":"Question 39956"}]}""", "Authorization", "Bearer k");
+
+        assertThat(a.status()).as(a.body()).isEqualTo(200);
+        assertThat(a.json().get("choices").get(0).get("message").get("content").asString())
+                .matches("Emulated answer( [0-9a-f]{3}){10}");
+    }
+
+    @Test
     void answersADeterministicCompletionWithHeadersFromTheRealBudget() {
         Api.Answer first = chat("/openai/v1/chat/completions", 300, "Authorization", "Bearer k");
         Api.Answer second = chat("/v1/chat/completions", 300, "Authorization", "Bearer k");
