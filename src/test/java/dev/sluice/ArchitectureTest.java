@@ -36,7 +36,8 @@ class ArchitectureTest {
         "dev.sluice.upstream..",
         "dev.sluice.emulator..",
         "dev.sluice.database..",
-        "dev.sluice.project.."
+        "dev.sluice.project..",
+        "dev.sluice.door.."
     };
 
     @Test
@@ -70,7 +71,8 @@ class ArchitectureTest {
                         "dev.sluice.dispatch..",
                         "dev.sluice.intake..",
                         "dev.sluice.node..",
-                        "dev.sluice.reporting..")
+                        "dev.sluice.reporting..",
+                        "dev.sluice.door..")
                 .check(SLUICE);
     }
 
