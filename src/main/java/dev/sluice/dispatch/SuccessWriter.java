@@ -84,10 +84,12 @@ class SuccessWriter implements Background {
         }
     }
 
+    /** Tries of one write that a transient fault (a deadlock, a lock or connection timeout) refused. */
+    static final int WRITE_TRIES = 3;
+
     private void write(List<Pending> group) {
         try {
-            Map<Long, Integer> moved =
-                    jobs.markSucceededAll(group.stream().map(Pending::outcome).toList());
+            Map<Long, Integer> moved = writeAll(group);
             for (Pending p : group) {
                 Integer surplus = moved.get(p.outcome().fence().jobId());
                 if (surplus != null && surplus != 0) {
@@ -107,6 +109,30 @@ class SuccessWriter implements Background {
         } catch (RuntimeException e) {
             log.warn("writing {} outcome(s) failed; their leases will expire and the jobs be rescued", group.size(), e);
             group.forEach(p -> p.written().completeExceptionally(e));
+        }
+    }
+
+    /**
+     * The statement, tried again after a transient fault: the answers are in hand, and an outcome
+     * not written leaves its job to a lease rescue (for an upstream without idempotency,
+     * submit_unknown: an answer thrown away). The last fault is thrown.
+     */
+    private Map<Long, Integer> writeAll(List<Pending> group) {
+        List<Success> outcomes = group.stream().map(Pending::outcome).toList();
+        for (int tried = 1; ; tried++) {
+            try {
+                return jobs.markSucceededAll(outcomes);
+            } catch (org.springframework.dao.TransientDataAccessException e) {
+                if (tried == WRITE_TRIES) {
+                    throw e;
+                }
+                log.info(
+                        "writing {} outcome(s) met a transient fault (try {} of {}); trying again: {}",
+                        group.size(),
+                        tried,
+                        WRITE_TRIES,
+                        e.getMostSpecificCause().getMessage());
+            }
         }
     }
 

@@ -29,13 +29,18 @@ class JobLeasesImpl implements JobLeases {
             ids[i] = f.jobId();
             attempts[i++] = f.attempt();
         }
-        // Locks the listed rows by primary key, in id order (no deadlock with another renewer or
-        // the rescuer, which lock few rows each). A row whose fence moved on is left alone.
+        // Locks the listed rows by primary key, SKIP LOCKED: a row another statement holds (its
+        // outcome being written now) is left alone rather than waited for, so renewing can never
+        // deadlock with an outcome write; the next renewal, a third of a lease later, takes it if
+        // it is still leased. A row whose fence moved on is left alone.
         return jdbc.sql("""
                 UPDATE job j SET lease_expires_at = :until
-                FROM (SELECT * FROM unnest(CAST(:ids AS bigint[]), CAST(:attempts AS int[])) ORDER BY 1) AS f(id, attempt)
-                WHERE j.id = f.id AND j.attempts = f.attempt AND j.lease_owner = :owner
-                  AND j.state = :state AND j.lease_expires_at < :until
+                FROM (SELECT job.id FROM job
+                      JOIN unnest(CAST(:ids AS bigint[]), CAST(:attempts AS int[])) AS f(id, attempt)
+                        ON job.id = f.id AND job.attempts = f.attempt
+                      WHERE job.lease_owner = :owner AND job.state = :state AND job.lease_expires_at < :until
+                      ORDER BY job.id FOR UPDATE OF job SKIP LOCKED) AS due
+                WHERE j.id = due.id
                 """)
                 .param("state", state.wireName())
                 .param("until", JobSql.ts(until))
