@@ -138,11 +138,15 @@ openai_batch() {
   out openai_batch_create "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" s
   local id; id=$(echo "$batch" | sed -E 's/.*"id":"(batch_[0-9]+)".*/\1/')
   t0=$(date +%s.%N)
+  local deadline=$((SECONDS + 1200))
   while :; do
     status=$(curl -sf -H "$auth" "localhost:18087/v1/batches/$id" | sed -E 's/.*"status":"([a-z_]+)".*/\1/')
     [ "$status" = completed ] && break
     [ "$status" = in_progress ] || { echo "batch $id is $status" >&2; exit 1; }
-    [ "$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN {print (b - a > 1200)}')" = 0 ] || { echo "batch $id not done in 20 min" >&2; exit 1; }
+    [ $SECONDS -lt $deadline ] || {
+      echo "batch $id not done in 20 min; its jobs: $(q -c "SELECT string_agg(state || ' ' || n, ', ') FROM (SELECT state, count(*) n FROM job GROUP BY state) s")" >&2
+      exit 1
+    }
     sleep 1
   done
   t1=$(date +%s.%N)
