@@ -5,14 +5,15 @@
 # Usage: bench/run.sh [--quick]       --quick: smaller sizes, for trying the harness (about 3 min)
 #        bench/run.sh --only rate_accuracy   that figure alone (about 1 min), a line in RESULTS.md
 #        bench/run.sh --only openai_batch    the OpenAI door's 100,000-line batch alone (about 3 min)
+#        bench/run.sh --only drain           drain_1 alone: 100,000 queued noop jobs, one instance (about 2 min)
 # Env:   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) JAVA_HOME (a JDK >= 21)
 # Prints "name value unit" lines, and appends a dated Markdown table to bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
-ONLY=; [ "${1:-}" = "--only" ] && ONLY=${2:?--only takes a figure: rate_accuracy or openai_batch}
-case "$ONLY" in ""|rate_accuracy|openai_batch) ;; *) echo "--only knows rate_accuracy and openai_batch, not $ONLY" >&2; exit 2;; esac
+ONLY=; [ "${1:-}" = "--only" ] && ONLY=${2:?--only takes a figure: rate_accuracy, openai_batch or drain}
+case "$ONLY" in ""|rate_accuracy|openai_batch|drain) ;; *) echo "--only knows rate_accuracy, openai_batch and drain, not $ONLY" >&2; exit 2;; esac
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGOPTIONS="-c client_min_messages=warning"
 DB=sluice_bench
@@ -158,6 +159,18 @@ openai_batch() {
   [ "$got" = "$lines" ] || { echo "output file has $got lines, not $lines" >&2; exit 1; }
   out openai_output_download "$(awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.1f", b - a}')" s
   stop door; kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true
+}
+
+# drain: drain_1 alone (the schema made by the instance first, the backlog queued behind its back).
+drain() {
+  echo "# drain $DRAIN with 1 instance" >&2
+  start one 18081
+  stop one
+  fresh; queue "$DRAIN"
+  start one 18081
+  await_succeeded "$DRAIN" 600
+  out drain_1 "$(drain_rate)" jobs/s
+  stop one
 }
 
 if [ -n "$ONLY" ]; then
