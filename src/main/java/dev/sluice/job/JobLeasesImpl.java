@@ -31,8 +31,10 @@ class JobLeasesImpl implements JobLeases {
         }
         // Locks the listed rows by primary key, SKIP LOCKED: a row another statement holds (its
         // outcome being written now) is left alone rather than waited for, so renewing can never
-        // deadlock with an outcome write; the next renewal, a third of a lease later, takes it if
-        // it is still leased. A row whose fence moved on is left alone.
+        // deadlock with an outcome write (waiting, it did: under 256 sends in flight, 19 answered
+        // jobs went to submit_unknown, bench --only openai_batch, 2026-12-01); the next renewal, a
+        // third of a lease later, takes the row if it is still leased. A row whose fence moved on
+        // is left alone.
         return jdbc.sql("""
                 UPDATE job j SET lease_expires_at = :until
                 FROM (SELECT job.id FROM job
