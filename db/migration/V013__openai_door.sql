@@ -43,8 +43,14 @@ CREATE TABLE openai_batch (
     expired_at        timestamptz,
     -- Set by the DoorUpkeep once the window has passed: with expired_at when it cancelled jobs
     -- still unsent, alone when there were none (the batch was done or its last jobs in flight).
-    window_closed     boolean     NOT NULL DEFAULT false
+    window_closed     boolean     NOT NULL DEFAULT false,
+    -- Set by the DoorUpkeep once a cancelled batch has no unsent job left: the cancel call
+    -- cancels the first 10,000 (the head of the queue) and answers; the upkeep does the rest.
+    cancel_finished   boolean     NOT NULL DEFAULT false
 );
+-- The DoorUpkeep's other question: which cancelled batches may still have unsent jobs.
+CREATE INDEX openai_batch_cancelling_idx ON openai_batch (cancelling_at)
+    WHERE cancelling_at IS NOT NULL AND NOT cancel_finished;
 -- The DoorUpkeep's question: which batches have passed their window unlooked-at (a few rows:
 -- the batches whose window is still open).
 CREATE INDEX openai_batch_open_idx ON openai_batch (expires_at)

@@ -117,6 +117,22 @@ class BatchStore {
                 .list();
     }
 
+    /** Cancelled batches that may still have unsent jobs, the longest cancelling first. */
+    List<Long> findCancelling(int limit) {
+        // Index: openai_batch_cancelling_idx over the cancelled batches not yet finished.
+        return jdbc.sql("""
+                SELECT batch_id FROM openai_batch
+                WHERE cancelling_at IS NOT NULL AND NOT cancel_finished
+                ORDER BY cancelling_at LIMIT :limit
+                """).param("limit", limit).query(Long.class).list();
+    }
+
+    void finishCancel(long batchId) {
+        jdbc.sql("UPDATE openai_batch SET cancel_finished = true WHERE batch_id = :batch")
+                .param("batch", batchId)
+                .update();
+    }
+
     /** Closes the batch's window: expired at {@code now} when {@code expired}, else only closed. */
     void closeWindow(long batchId, boolean expired, Instant now) {
         jdbc.sql("""

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Component;
  * past their completion window, as OpenAI does: it cancels the jobs of such a batch that were not yet sent
  * (they go to its error file as {@code batch_expired}); the jobs already sent finish and keep their
  * results. A batch with nothing left to cancel only has its window closed, keeping its status.
+ * It finishes cancels: a cancelled batch's unsent jobs past the first page the cancel call took.
  * And it forgets the chat door's requests older than the hour in which a retry finds its job.
  * Every instance may do it: the cancel skips rows another holds, and closing is idempotent.
  */
@@ -47,7 +48,7 @@ class DoorUpkeep implements Background {
         return List.of(loop);
     }
 
-    /** One look for batches past their window and old requests; the number of rows touched. */
+    /** One look for batches past their window, cancels to finish and old requests; what it did. */
     public Pass runOnce() {
         Instant now = clock.instant();
         int forgotten = requests.deleteCreatedBefore(now.minus(ChatDoor.RETRY_WINDOW));
@@ -59,8 +60,16 @@ class DoorUpkeep implements Background {
                 log.info("batch_{} expired: {} job(s) not sent in its window were cancelled", batchId, cancelled);
             }
         }
-        return due.size() == BATCHES_PER_PASS
-                ? Pass.busy(due.size())
-                : Pass.after(due.size(), properties.expiryInterval());
+        List<Long> cancelling = store.findCancelling(BATCHES_PER_PASS);
+        for (long batchId : cancelling) {
+            // Jobs a claimer held a moment ago were skipped by one statement and taken by the
+            // next; the cancel is finished when a statement found nothing left.
+            BatchDoor.cancelUnsent(jobs, batchId, BatchOutput.CANCELLED, now);
+            store.finishCancel(batchId);
+        }
+        int done = due.size() + cancelling.size() + forgotten;
+        return due.size() == BATCHES_PER_PASS || cancelling.size() == BATCHES_PER_PASS
+                ? Pass.busy(done)
+                : Pass.after(done, properties.expiryInterval());
     }
 }

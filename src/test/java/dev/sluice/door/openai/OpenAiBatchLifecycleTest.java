@@ -129,6 +129,32 @@ class OpenAiBatchLifecycleTest {
     }
 
     @Test
+    void aCancelTakesTheHeadOfTheQueueAtOnceAndTheUpkeepTheRest() {
+        String batch = batchOf(BatchDoor.CANCEL_PAGE + 5);
+        finishOne(batch, "r1");
+
+        JsonNode answer = api.postJson("/v1/batches/" + batch + "/cancel", "").json();
+
+        assertThat(answer.get("status").asString()).isEqualTo("cancelling");
+        assertThat(answer.get("cancelling_at").isNumber()).isTrue();
+        // The first 10,000 unsent, lowest ids (the head of the queue) first; the rest wait.
+        assertThat(jdbc.sql("SELECT min(custom_id::text) FROM job WHERE state = 'queued'")
+                        .query(String.class)
+                        .single())
+                .isEqualTo("r10002");
+
+        upkeep.runOnce();
+
+        JsonNode b = api.get("/v1/batches/" + batch).json();
+        assertThat(b.get("status").asString()).isEqualTo("cancelled");
+        assertThat(b.get("request_counts").toString()).isEqualTo("{\"total\":10005,\"completed\":1,\"failed\":10004}");
+        assertThat(jdbc.sql("SELECT count(*) FROM openai_batch WHERE NOT cancel_finished")
+                        .query(Long.class)
+                        .single())
+                .isZero();
+    }
+
+    @Test
     void aFileWithBadLinesIsRefusedWholeWithTheirNumbersAndNothingIsKept() {
         long filesBefore =
                 jdbc.sql("SELECT count(*) FROM openai_file").query(Long.class).single();
