@@ -7,13 +7,10 @@ import dev.sluice.job.JobCopyEncoder;
 import dev.sluice.job.JobRepository;
 import dev.sluice.job.JobService;
 import dev.sluice.job.JobsEnqueued;
-import dev.sluice.job.NewJob;
 import dev.sluice.job.Owner;
 import dev.sluice.job.Priority;
-import dev.sluice.job.ProjectLimitException;
 import dev.sluice.job.RequestJson;
 import dev.sluice.job.Violation;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -27,18 +24,14 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.LongConsumer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.ObjectReader;
 
 /**
  * Takes a batch all-or-nothing. The body is read once, as a stream, one job at a time (NDJSON lines
@@ -84,8 +77,7 @@ public class BatchEnqueuer {
 
     private final BatchRepository batches;
     private final JobRepository jobs;
-    private final JobRequestParser parser;
-    private final ObjectReader reader;
+    private final BatchLines lines;
     private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
     private final Clock clock;
@@ -100,8 +92,7 @@ public class BatchEnqueuer {
             Clock clock) {
         this.batches = batches;
         this.jobs = jobs;
-        this.parser = parser;
-        this.reader = RequestJson.reader(json);
+        this.lines = new BatchLines(parser, RequestJson.reader(json));
         this.transaction = transaction;
         this.events = events;
         this.clock = clock;
@@ -112,7 +103,7 @@ public class BatchEnqueuer {
      * of jobs, or {@link InvalidJobException} with every broken rule and its line.
      */
     public long validate(InputStream body, Request request) {
-        Encoded encoded = encode(
+        BatchLines.Encoded encoded = lines.encode(
                 body,
                 request,
                 new JobCopyEncoder(0, request.owner(), clock.instant()),
@@ -139,9 +130,9 @@ public class BatchEnqueuer {
         Instant now = clock.instant();
         Path rows = createTempFile();
         try {
-            Encoded encoded;
+            BatchLines.Encoded encoded;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(rows), 1 << 16)) {
-                encoded = encode(hashed, request, new JobCopyEncoder(batchId, request.owner(), now), out);
+                encoded = lines.encode(hashed, request, new JobCopyEncoder(batchId, request.owner(), now), out);
             }
             if (!encoded.violations().isEmpty()) {
                 throw new InvalidJobException(encoded.violations(), encoded.violationCount());
@@ -182,7 +173,13 @@ public class BatchEnqueuer {
      * made), the project's queue limit under its lock, and the jobs by one COPY at their turns.
      */
     private Created store(
-            long batchId, Instant now, Request request, byte[] sha256, Encoded encoded, Path rows, long[] firstTurns) {
+            long batchId,
+            Instant now,
+            Request request,
+            byte[] sha256,
+            BatchLines.Encoded encoded,
+            Path rows,
+            long[] firstTurns) {
         Owner owner = request.owner();
         return transaction.execute(status -> {
             if (batches.insert(
@@ -255,148 +252,6 @@ public class BatchEnqueuer {
             in.transferTo(OutputStream.nullOutputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        }
-    }
-
-    private record Encoded(
-            long jobCount,
-            Set<String> upstreams,
-            List<Violation> violations,
-            long violationCount,
-            List<JobCopyEncoder.Lane> lanes,
-            Forbidden forbidden) {}
-
-    /** The lines whose priority the project may not use: the first, and how many. */
-    private static final class Forbidden {
-        int firstLine;
-        Priority firstPriority;
-        long lines;
-
-        void add(int line, Priority priority) {
-            if (lines++ == 0) {
-                firstLine = line;
-                firstPriority = priority;
-            }
-        }
-
-        void throwIfAny(Request request) {
-            if (lines > 0) {
-                throw new ProjectLimitException(
-                        "allowed_priorities",
-                        "line " + firstLine + (lines > 1 ? " (and " + (lines - 1) + " more)" : "") + " has priority "
-                                + firstPriority.wireName() + "; this project may use only "
-                                + request.allowedPriorities().stream()
-                                        .sorted()
-                                        .map(Priority::wireName)
-                                        .toList()
-                                + " (allowed_priorities)");
-            }
-        }
-    }
-
-    /** Validates every job of the body; encodes them while none has failed. */
-    private Encoded encode(InputStream body, Request request, JobCopyEncoder encoder, OutputStream out) {
-        var sink = new Sink(request, encoder, out);
-        InputStream buffered = new BufferedInputStream(body, 1 << 16);
-        BatchElements elements = request.format() == BatchFormat.NDJSON
-                ? new BoundedLines(buffered, request.maxLineBytes())
-                : new ArrayElements(buffered, request.maxLineBytes());
-        String where = request.format() == BatchFormat.NDJSON ? "(line)" : "(element)";
-        for (BatchElements.Element e = elements.next(); e != null; e = elements.next()) {
-            if (e.number() > request.maxLines()) {
-                // The rest is not read: a batch past the bound is refused whatever it holds.
-                sink.reject(Violation.of(
-                        "(body)", "holds more than " + request.maxLines() + " jobs (sluice.api.max-batch-lines)"));
-                return sink.encoded();
-            }
-            if (e.bytes() == null) {
-                sink.reject(Violation.of(where, e.problem()).onLine(e.number()));
-            } else if (!e.isBlank()) {
-                try {
-                    sink.accept(reader.readTree(e.bytes(), 0, e.length()), e.number());
-                } catch (JacksonException x) {
-                    sink.reject(Violation.of(where, "is not valid JSON: " + x.getOriginalMessage())
-                            .onLine(e.number()));
-                }
-            }
-        }
-        elements.bodyProblems().forEach(problem -> sink.reject(Violation.of("(body)", problem)));
-        if (sink.jobCount == 0 && sink.violationCount == 0) {
-            sink.reject(Violation.of("(body)", "must hold at least one job"));
-        }
-        return sink.encoded();
-    }
-
-    /** Collects violations, or encodes jobs while there are none. */
-    private final class Sink {
-        final Request request;
-        final JobCopyEncoder encoder;
-        final OutputStream out;
-        final CustomIds customIds = new CustomIds();
-        final Set<String> upstreams = new HashSet<>();
-        final List<Violation> violations = new ArrayList<>();
-        final List<Violation> scratch = new ArrayList<>();
-        final Forbidden forbidden = new Forbidden();
-        long violationCount;
-        long jobCount;
-
-        Sink(Request request, JobCopyEncoder encoder, OutputStream out) {
-            this.request = request;
-            this.encoder = encoder;
-            this.out = out;
-        }
-
-        void accept(JsonNode line, int number) {
-            scratch.clear();
-            JsonNode node = request.adapter() == null ? line : request.adapter().adapt(line, scratch);
-            if (node == null) {
-                scratch.forEach(v -> reject(v.onLine(number)));
-                return;
-            }
-            acceptJob(node, number);
-        }
-
-        private void acceptJob(JsonNode node, int line) {
-            NewJob job = parser.parse(node, JobRequestParser.Source.BATCH_LINE, request.defaults(), scratch);
-            if (job != null && job.customId() != null) {
-                int first = customIds.firstUse(job.customId(), line);
-                if (first != 0) {
-                    scratch.add(
-                            Violation.of("custom_id", "must be unique in the batch; line " + first + " has it too"));
-                    job = null;
-                }
-            }
-            if (job == null) {
-                scratch.forEach(v -> reject(v.onLine(line)));
-                return;
-            }
-            jobCount++;
-            if (request.maxJobs() != null && jobCount > request.maxJobs()) {
-                // The rest is not read: the project may not send a batch this large.
-                throw new ProjectLimitException(
-                        "max_batch_jobs",
-                        "the batch holds more than " + request.maxJobs()
-                                + " jobs, the most this project may send in one batch (max_batch_jobs)");
-            }
-            if (request.allowedPriorities() != null
-                    && !request.allowedPriorities().contains(job.priority())) {
-                forbidden.add(line, job.priority());
-            }
-            upstreams.add(job.upstream());
-            if (violationCount == 0) {
-                encoder.write(job, out);
-            }
-        }
-
-        Encoded encoded() {
-            return new Encoded(jobCount, upstreams, violations, violationCount, encoder.lanes(), forbidden);
-        }
-
-        void reject(Violation violation) {
-            violationCount++;
-            if (violations.size() < request.maxReportedViolations()) {
-                violations.add(violation);
-            }
         }
     }
 
