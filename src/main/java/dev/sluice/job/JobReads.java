@@ -19,6 +19,9 @@ public interface JobReads {
     /** As {@link #findFinishedInBatch}, only the succeeded jobs ({@code succeeded}) or only the others. */
     List<FinishedJob> findFinishedInBatch(long batchId, boolean succeeded, long afterId, int limit);
 
+    /** The job's state alone (null when there is no such job): what a waiting client polls. */
+    JobState stateOf(long jobId);
+
     /** When the batch's last finished job finished; null while none has. */
     Instant lastFinishedInBatch(long batchId);
 }

@@ -56,6 +56,17 @@ class JobReadsImpl implements JobReads {
     }
 
     @Override
+    public JobState stateOf(long jobId) {
+        // Primary key; the state alone, not the payload and result a whole row would carry.
+        return jdbc.sql("SELECT state FROM job WHERE id = :id")
+                .param("id", jobId)
+                .query(String.class)
+                .optional()
+                .map(JobState::fromWire)
+                .orElse(null);
+    }
+
+    @Override
     public Instant lastFinishedInBatch(long batchId) {
         // Index: job_batch_idx (batch_id, id): every row of the batch, as its counts read them.
         return jdbc.sql("SELECT max(finished_at) FROM job WHERE batch_id = :batchId")

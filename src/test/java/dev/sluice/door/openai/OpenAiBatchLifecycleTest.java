@@ -208,6 +208,28 @@ class OpenAiBatchLifecycleTest {
     }
 
     @Test
+    void aChatAtAPriorityTheProjectMayNotUseIsRefusedAndStoresNothing() {
+        String project = "p-" + UUID.randomUUID().toString().substring(0, 8);
+        Api team = api.as(api.postJson("/api/v1/keys", """
+                        {"project":"%s","name":"t","scopes":["submit","read"],"expires_at":null}""".formatted(project))
+                .json()
+                .get("key")
+                .asString());
+        api.put("/api/v1/projects/" + project, "{\"allowed_priorities\":[\"low\"]}");
+
+        Api.Answer refused = team.postJson(
+                "/v1/chat/completions",
+                "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "X-Sluice-Priority",
+                "high");
+
+        assertThat(refused.status()).as(refused.body()).isEqualTo(403);
+        assertThat(refused.json().get("errors").get(0).get("field").asString()).isEqualTo("allowed_priorities");
+        assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single())
+                .isZero();
+    }
+
+    @Test
     void withoutAKeyTheDoorAnswers401() {
         assertThat(api.as(null).get("/v1/models").status()).isEqualTo(401);
         assertThat(api.as(null).postJson("/tinker/api/v1/asample", "{}").status())
