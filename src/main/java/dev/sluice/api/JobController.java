@@ -8,8 +8,6 @@ import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Job;
 import dev.sluice.job.JobService;
 import dev.sluice.job.NewJob;
-import dev.sluice.job.Priority;
-import dev.sluice.job.ProjectLimitException;
 import dev.sluice.job.QueueFields;
 import dev.sluice.job.Violation;
 import dev.sluice.project.AuditedActions;
@@ -21,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -105,15 +102,6 @@ class JobController {
             throw new InvalidJobException(
                     violations.subList(0, Math.min(violations.size(), properties.maxReportedErrors())),
                     violations.size());
-        }
-        Set<Priority> allowed = caller.project().allowedPriorities();
-        if (allowed != null && !allowed.contains(job.priority())) {
-            throw new ProjectLimitException(
-                    "allowed_priorities",
-                    "priority " + job.priority().wireName() + " is not one project "
-                            + caller.project().name()
-                            + " may use; it may use "
-                            + allowed.stream().sorted().map(Priority::wireName).toList() + " (allowed_priorities)");
         }
         JobService.Enqueued enqueued = jobs.enqueue(job, caller.owner());
         return ResponseEntity.status(enqueued.created() ? HttpStatus.CREATED : HttpStatus.OK)

@@ -43,9 +43,21 @@ public class JobService {
     /**
      * Enqueues the job at its owner's next turn. A project with a queue limit is checked and
      * inserted under its enqueue lock, so two requests cannot both take the last place; over the
-     * limit, nothing is stored ({@link QueueLimitException}).
+     * limit, nothing is stored ({@link QueueLimitException}); a priority the owner may not use
+     * is refused ({@link ProjectLimitException}).
      */
     public Enqueued enqueue(NewJob request, Owner owner) {
+        // Here, not in each door or controller, so that none can go round it.
+        if (owner.allowedPriorities() != null && !owner.allowedPriorities().contains(request.priority())) {
+            throw new ProjectLimitException(
+                    "allowed_priorities",
+                    "priority " + request.priority().wireName() + " is not one this project may use; it may use "
+                            + owner.allowedPriorities().stream()
+                                    .sorted()
+                                    .map(Priority::wireName)
+                                    .toList()
+                            + " (allowed_priorities)");
+        }
         // To the microsecond, as PostgreSQL keeps it: the answer shows what a later read shows.
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         if (request.idempotencyKey() != null) {

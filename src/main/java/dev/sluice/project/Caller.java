@@ -22,6 +22,6 @@ public record Caller(long keyId, Project project, Set<Scope> scopes) {
 
     /** Whose new jobs these are, with the project's weight and queue limit. */
     public Owner owner() {
-        return new Owner(project.id(), keyId, project.weight(), project.maxQueued());
+        return new Owner(project.id(), keyId, project.weight(), project.maxQueued(), project.allowedPriorities());
     }
 }

@@ -82,7 +82,6 @@ class ChatDoor {
         if (!violations.isEmpty()) {
             throw new InvalidJobException(violations);
         }
-        Priorities.checkAllowed(caller.project(), priority);
         ModelRoutes.Route route = routes.route(model.stringValue(), path);
         if (route.refused()) {
             throw new InvalidJobException(

@@ -83,7 +83,6 @@ class TinkerDoor {
         if (!violations.isEmpty()) {
             throw new InvalidJobException(violations);
         }
-        Priorities.checkAllowed(caller.project(), priority);
         ObjectNode payload = JsonNodeFactory.instance.objectNode();
         payload.put("base_model", model);
         for (String name : body.propertyNames()) {
