@@ -3,6 +3,7 @@ package dev.sluice.api;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -23,6 +24,9 @@ import org.springframework.validation.annotation.Validated;
  *     a 1 MB body can take 20 to 30 times that as a parsed tree
  * @param maxConcurrentBatches batch bodies read and checked at once (default 4), likewise; a batch
  *     holds one line and 12 bytes per custom_id, up to 24 MB for a million lines
+ * @param searchTimeout longest a job search ({@code GET /api/v1/jobs}) may read before it is
+ *     stopped and answered 422, naming the filters that would narrow it (default 5 s): a search
+ *     whose filters match few rows cannot hold a connection for long
  */
 @Validated
 @ConfigurationProperties("sluice.api")
@@ -32,7 +36,8 @@ public record ApiProperties(
         @DefaultValue("1000") @Min(1) @Max(1_000_000) int maxReportedErrors,
         @DefaultValue("2000000") @Min(1) int maxBatchLines,
         @DefaultValue("16") @Min(1) int maxConcurrentJobBodies,
-        @DefaultValue("4") @Min(1) int maxConcurrentBatches) {
+        @DefaultValue("4") @Min(1) int maxConcurrentBatches,
+        @DefaultValue("5s") @NotNull Duration searchTimeout) {
 
     public ApiProperties {
         if (maxJobSize.toBytes() < 1 || maxJobSize.toBytes() > Integer.MAX_VALUE) {
@@ -41,6 +46,9 @@ public record ApiProperties(
         if (maxBatchSize.toBytes() < maxJobSize.toBytes()) {
             throw new IllegalArgumentException("sluice.api.max-batch-size (" + maxBatchSize
                     + ") must not be smaller than sluice.api.max-job-size (" + maxJobSize + ")");
+        }
+        if (searchTimeout.toMillis() < 1) {
+            throw new IllegalArgumentException("sluice.api.search-timeout must be at least 1ms, was " + searchTimeout);
         }
     }
 }

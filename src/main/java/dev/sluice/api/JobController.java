@@ -6,16 +6,22 @@ import dev.sluice.history.JobStatusHistoryRepository;
 import dev.sluice.intake.JobRequestParser;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Job;
+import dev.sluice.job.JobSearches;
 import dev.sluice.job.JobService;
+import dev.sluice.job.JobState;
 import dev.sluice.job.NewJob;
+import dev.sluice.job.Priority;
 import dev.sluice.job.QueueFields;
 import dev.sluice.job.Violation;
 import dev.sluice.project.AuditedActions;
 import dev.sluice.project.Caller;
+import dev.sluice.project.Projects;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -30,11 +36,12 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-/** Single jobs: enqueue, read, cancel, history. */
+/** Jobs: find them; enqueue, read, cancel, retry one; its history and callbacks. */
 @RestController
 @RequestMapping("/api/v1/jobs")
 class JobController {
@@ -48,6 +55,8 @@ class JobController {
     private final CallbackRepository callbacks;
     private final AuditedActions actions;
     private final BodyPermits bodies;
+    private final Projects projectsByName;
+    private static final int MAX_PAGE = 1000;
 
     JobController(
             JobService jobs,
@@ -57,8 +66,10 @@ class JobController {
             ObjectMapper json,
             WaitEstimator waits,
             CallbackRepository callbacks,
-            AuditedActions actions) {
+            AuditedActions actions,
+            Projects projectsByName) {
         this.actions = actions;
+        this.projectsByName = projectsByName;
         this.jobs = jobs;
         this.parser = parser;
         this.history = history;
@@ -140,6 +151,116 @@ class JobController {
             answer.header("X-Queue-Status", wait.status());
         }
         return answer.body(WaitView.of(job, estimate));
+    }
+
+    /** A job in a list: no payload, no result, the error's first 300 characters. */
+    record JobSummaryView(
+            long id,
+            long projectId,
+            Long batchId,
+            String customId,
+            String upstream,
+            String priority,
+            String model,
+            String state,
+            int attempts,
+            Instant createdAt,
+            Instant finishedAt,
+            String error) {
+
+        static JobSummaryView of(JobSearches.JobSummary j) {
+            return new JobSummaryView(
+                    j.id(),
+                    j.projectId(),
+                    j.batchId(),
+                    j.customId(),
+                    j.upstream(),
+                    j.priority().wireName(),
+                    j.model(),
+                    j.state().wireName(),
+                    j.attempts(),
+                    j.createdAt(),
+                    j.finishedAt(),
+                    j.error());
+        }
+    }
+
+    /** One page: {@code next_before} is the cursor of the next page, null on the last. */
+    record JobList(List<JobSummaryView> jobs, Long nextBefore) {}
+
+    /**
+     * Jobs the caller sees, newest first, by any of the filters; a page at a time. {@code state}
+     * takes one state or several, comma-separated. {@code project} (admin keys only): one
+     * project's jobs by name; without it an admin sees every project's.
+     */
+    @GetMapping
+    JobList list(
+            @AuthenticationPrincipal Caller caller,
+            @RequestParam(required = false) String state,
+            @RequestParam(required = false) String priority,
+            @RequestParam(required = false) String upstream,
+            @RequestParam(required = false) String model,
+            @RequestParam(name = "batch_id", required = false) Long batchId,
+            @RequestParam(name = "custom_id", required = false) String customId,
+            @RequestParam(name = "created_after", required = false) String createdAfter,
+            @RequestParam(name = "created_before", required = false) String createdBefore,
+            @RequestParam(required = false) String project,
+            @RequestParam(defaultValue = "100") int limit,
+            @RequestParam(required = false) Long before) {
+        ListParams params = new ListParams();
+        List<JobState> states = new ArrayList<>();
+        if (state == null) {
+            states.addAll(List.of(JobState.values()));
+        } else {
+            for (String s : state.split(",", -1)) {
+                JobState parsed = Arrays.stream(JobState.values())
+                        .filter(v -> v.wireName().equals(s.strip()))
+                        .findFirst()
+                        .orElse(null);
+                if (parsed == null) {
+                    params.add(
+                            "state",
+                            "query parameter must be one or more of "
+                                    + Arrays.stream(JobState.values())
+                                            .map(JobState::wireName)
+                                            .toList()
+                                    + ", comma-separated");
+                    break;
+                }
+                if (!states.contains(parsed)) {
+                    states.add(parsed);
+                }
+            }
+        }
+        Priority prio = priority == null ? null : Priority.fromWire(priority);
+        if (priority != null && prio == null) {
+            params.add("priority", "query parameter must be one of high, normal, low");
+        }
+        Instant from = params.time("created_after", createdAfter);
+        Instant to = params.time("created_before", createdBefore);
+        int size = params.limit(limit, MAX_PAGE);
+        long cursor = params.before(before);
+        List<Long> projects = caller.isAdmin() ? null : List.of(caller.project().id());
+        if (project != null) {
+            if (!caller.isAdmin()) {
+                params.add("project", "query parameter needs an admin key; other keys see only their own project");
+            } else {
+                projects = List.of(projectsByName
+                        .findByName(project)
+                        .orElseThrow(() -> new ProjectNotFoundException(project))
+                        .id());
+            }
+        }
+        params.check();
+        List<JobSearches.JobSummary> page = jobs.search(
+                new JobSearches.JobFilter(projects, states, prio, upstream, model, batchId, customId, from, to, cursor),
+                size + 1,
+                properties.searchTimeout());
+        boolean more = page.size() > size;
+        List<JobSearches.JobSummary> shown = more ? page.subList(0, size) : page;
+        return new JobList(
+                shown.stream().map(JobSummaryView::of).toList(),
+                more ? shown.getLast().id() : null);
     }
 
     /** The job's completion callbacks, each with every delivery attempt. */

@@ -7,6 +7,7 @@ import dev.sluice.job.JobNotFoundException;
 import dev.sluice.job.JobStateConflictException;
 import dev.sluice.job.ProjectLimitException;
 import dev.sluice.job.QueueLimitException;
+import dev.sluice.job.SearchTooBroadException;
 import dev.sluice.job.Violation;
 import dev.sluice.project.KeyNotFoundException;
 import java.net.URI;
@@ -148,6 +149,22 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
         ProblemDetail p = problem(HttpStatus.CONFLICT, "state-conflict", "Not allowed in this state", e.getMessage());
         p.setProperty("errors", List.of(Map.of("field", "state", "rule", e.getMessage())));
         p.setProperty("state", e.state().wireName());
+        return p;
+    }
+
+    /** 422: the search read its time's worth of rows without filling a page; narrower filters would. */
+    @ExceptionHandler(SearchTooBroadException.class)
+    ProblemDetail searchTooBroad(SearchTooBroadException e) {
+        ProblemDetail p =
+                problem(HttpStatus.UNPROCESSABLE_CONTENT, "search-too-broad", "Search too broad", e.getMessage());
+        p.setProperty(
+                "errors",
+                List.of(Map.of(
+                        "field",
+                        "(query)",
+                        "rule",
+                        "must finish within sluice.api.search-timeout ("
+                                + e.timeout().toMillis() + " ms); add state, batch_id or a created range")));
         return p;
     }
 

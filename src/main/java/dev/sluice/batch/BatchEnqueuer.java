@@ -188,7 +188,8 @@ public class BatchEnqueuer {
                             request.idempotencyKey(),
                             sha256,
                             owner.projectId(),
-                            owner.apiKeyId() == null ? 0 : owner.apiKeyId())
+                            owner.apiKeyId() == null ? 0 : owner.apiKeyId(),
+                            encoded.jobCount())
                     == 0) {
                 // A concurrent request with the same key committed first: answer with its batch.
                 return repeat(

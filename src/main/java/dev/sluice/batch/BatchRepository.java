@@ -26,8 +26,10 @@ public interface BatchRepository extends Repository<Batch, Long> {
      */
     @Modifying
     @Query(value = """
-            INSERT INTO batch (id, created_at, idempotency_key, request_sha256, project_id, api_key_id)
-            VALUES (:id, :createdAt, :idempotencyKey, :requestSha256, :projectId, NULLIF(:apiKeyId, 0))
+            INSERT INTO batch (id, created_at, idempotency_key, request_sha256, project_id, api_key_id, job_count,
+                queued)
+            VALUES (:id, :createdAt, :idempotencyKey, :requestSha256, :projectId, NULLIF(:apiKeyId, 0), :jobCount,
+                :jobCount)
             ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             """, nativeQuery = true)
     int insert(
@@ -36,7 +38,8 @@ public interface BatchRepository extends Repository<Batch, Long> {
             @Param("idempotencyKey") String idempotencyKey,
             @Param("requestSha256") byte[] requestSha256,
             @Param("projectId") long projectId,
-            @Param("apiKeyId") long apiKeyId);
+            @Param("apiKeyId") long apiKeyId,
+            @Param("jobCount") long jobCount);
 
     /**
      * Deletes the batches created before {@code cutoff} that no job belongs to any more (retention

@@ -1,6 +1,7 @@
 package dev.sluice.job;
 
 import java.time.Instant;
+import java.util.Map;
 
 /** What a client or an operator does to one job: cancel it, or send a failed one again. */
 public interface JobActions {
@@ -16,4 +17,13 @@ public interface JobActions {
      * cancelled, with {@code detail} in their history and as their error; how many. Call until 0.
      */
     int cancelUnsentInBatch(long batchId, String detail, int limit, Instant now);
+
+    /**
+     * Up to {@code limit} of a batch's failed jobs -> queued, each with fresh attempts and at the
+     * head of its queue, as {@link #retry}; how many, by upstream. Call until none.
+     */
+    Map<String, Integer> retryFailedInBatch(long batchId, int limit, Instant now);
+
+    /** How many of the batch's jobs are failed: what a retry of them would queue. */
+    long countFailedInBatch(long batchId);
 }

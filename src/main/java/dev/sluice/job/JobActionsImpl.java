@@ -1,6 +1,8 @@
 package dev.sluice.job;
 
 import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -53,7 +55,12 @@ class JobActionsImpl implements JobActions {
                         next_poll_at = NULL, poll_errors = 0, send_started_at = NULL, lease_owner = NULL,
                         lease_expires_at = NULL, deferrals = 0
                     WHERE j.id = :id AND j.state IN ('failed', 'submit_unknown')
-                    RETURNING j.id, j.attempts)
+                    RETURNING j.id, j.attempts, j.batch_id),
+                -- Its batch, if finished, is open again (its row locked after the job's; the
+                -- batch tracker and batch actions never wait for a job row while holding it).
+                reopened AS (
+                    UPDATE batch SET finished_at = NULL
+                    WHERE id = (SELECT batch_id FROM retried) AND finished_at IS NOT NULL)
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
                 SELECT id, :now, 'queue', 'queued', attempts, 'retried by operator' FROM retried
                 """).param("id", jobId).param("now", JobSql.ts(now)).update() == 1;
@@ -83,5 +90,55 @@ class JobActionsImpl implements JobActions {
                 .param("limit", limit)
                 .param("now", JobSql.ts(now))
                 .update();
+    }
+
+    @Override
+    public Map<String, Integer> retryFailedInBatch(long batchId, int limit, Instant now) {
+        // Index: job_project_state_idx is not used (the batch is named): job_batch_idx (batch_id,
+        // id), its failed rows locked (no worker holds a failed job; SKIP LOCKED only passes over a
+        // row another retry of the same batch is taking). Turns as in retry(), per row.
+        return jdbc
+                .sql("""
+                WITH failed AS (
+                    SELECT id FROM job
+                    WHERE batch_id = :batch AND state = 'failed'
+                    ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED),
+                retried AS (
+                    UPDATE job j
+                    SET state = 'queued', attempts = 0, run_after = :now, finished_at = NULL,
+                        fair_tag = greatest(j.fair_tag, coalesce(
+                            (SELECT q.fair_tag FROM job q
+                             WHERE q.state = 'queued' AND q.upstream = j.upstream AND q.priority = j.priority
+                               AND q.run_after <= :now
+                             ORDER BY q.fair_tag LIMIT 1),
+                            (SELECT max(l.next_tag) FROM fair_lane l
+                             WHERE l.upstream = j.upstream AND l.priority = j.priority),
+                            0)),
+                        upstream_session = NULL, upstream_seq_id = NULL, upstream_request_id = NULL,
+                        next_poll_at = NULL, poll_errors = 0, send_started_at = NULL, lease_owner = NULL,
+                        lease_expires_at = NULL, deferrals = 0
+                    FROM failed WHERE j.id = failed.id
+                    RETURNING j.id, j.attempts, j.upstream),
+                history AS (
+                    INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
+                    SELECT id, :now, 'queue', 'queued', attempts, 'batch retried by operator' FROM retried)
+                SELECT upstream, count(*)::int AS n FROM retried GROUP BY upstream
+                """)
+                .param("batch", batchId)
+                .param("limit", limit)
+                .param("now", JobSql.ts(now))
+                .query((rs, n) -> Map.entry(rs.getString("upstream"), rs.getInt("n")))
+                .list()
+                .stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    @Override
+    public long countFailedInBatch(long batchId) {
+        // Index: job_batch_idx (batch_id, id), each row's state read from the heap.
+        return jdbc.sql("SELECT count(*) FROM job WHERE batch_id = :batch AND state = 'failed'")
+                .param("batch", batchId)
+                .query(Long.class)
+                .single();
     }
 }

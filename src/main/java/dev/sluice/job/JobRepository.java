@@ -8,7 +8,7 @@ import org.springframework.data.repository.Repository;
 /**
  * All SQL about the {@code job} table, by the stage it serves: {@link JobIntake}, {@link JobClaims},
  * {@link JobOutcomes}, {@link JobReturns}, {@link JobPolls}, {@link JobLeases}, {@link JobActions},
- * {@link JobCounts}, {@link JobReads} and {@link JobRetention}, each a file of whole native
+ * {@link JobCounts}, {@link JobReads}, {@link JobSearches} and {@link JobRetention}, each a file of whole native
  * statements (its {@code Impl}) with what it locks and the index it uses; every change of state
  * appends its status-history row in the same statement. Simple reads are derived queries on the
  * read-only {@link Job} entity, here.
@@ -24,6 +24,7 @@ public interface JobRepository
                 JobActions,
                 JobCounts,
                 JobReads,
+                JobSearches,
                 JobRetention {
 
     Optional<Job> findById(long id);

@@ -1,13 +1,17 @@
 package dev.sluice.job;
 
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.ObjectMapper;
@@ -126,6 +130,25 @@ public class JobService {
                 && job.maxAttempts() == request.maxAttempts()
                 && Objects.equals(job.callbackUrl(), request.callbackUrl())
                 && json.readTree(job.payload()).equals(json.readTree(request.payloadJson()));
+    }
+
+    /**
+     * The jobs matching {@code filter}, newest first, the search bounded to {@code timeout}: a
+     * search that reads too much of the table ends with {@link SearchTooBroadException} and holds
+     * no connection longer.
+     */
+    public List<JobSearches.JobSummary> search(JobSearches.JobFilter filter, int limit, Duration timeout) {
+        try {
+            return transaction.execute(status -> {
+                jobs.limitStatementTime(timeout.toMillis());
+                return jobs.search(filter, limit);
+            });
+        } catch (DataAccessException e) {
+            if (e.getMostSpecificCause() instanceof SQLException sql && "57014".equals(sql.getSQLState())) {
+                throw new SearchTooBroadException(timeout);
+            }
+            throw e;
+        }
     }
 
     /** The job, if the caller sees it: another project's job is as absent as one that never was. */

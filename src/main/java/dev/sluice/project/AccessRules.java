@@ -34,6 +34,8 @@ final class AccessRules {
             rule(HttpMethod.POST, "/api/v1/jobs/*/retry", Scope.SUBMIT),
             rule(HttpMethod.DELETE, "/api/v1/jobs/*", Scope.SUBMIT),
             rule(HttpMethod.POST, "/api/v1/batches", Scope.SUBMIT),
+            rule(HttpMethod.POST, "/api/v1/batches/*/cancel", Scope.SUBMIT),
+            rule(HttpMethod.POST, "/api/v1/batches/*/retry-failed", Scope.SUBMIT),
             rule(HttpMethod.GET, "/api/**", Scope.READ),
             // The OpenAI door: reading is read, anything else (upload, create, cancel, delete) submits.
             rule(HttpMethod.GET, "/v1/**", Scope.READ),

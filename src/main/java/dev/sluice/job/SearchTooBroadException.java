@@ -1,0 +1,19 @@
+package dev.sluice.job;
+
+import java.time.Duration;
+
+/** A job search that did not end within its time: its filters match too few of the rows it reads. */
+public class SearchTooBroadException extends RuntimeException {
+
+    private final Duration timeout;
+
+    public SearchTooBroadException(Duration timeout) {
+        super("the search read more than " + timeout.toMillis()
+                + " ms of jobs without filling a page; narrow it with state, batch_id or created_after/created_before");
+        this.timeout = timeout;
+    }
+
+    public Duration timeout() {
+        return timeout;
+    }
+}
