@@ -14,6 +14,9 @@ import dev.sluice.job.Priority;
 import dev.sluice.job.Violation;
 import dev.sluice.project.Caller;
 import dev.sluice.upstream.Upstreams;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -77,6 +80,18 @@ class BatchController {
 
     record Created(long batchId, long jobCount) {}
 
+    @RequestBody(
+            description =
+                    "One job per line, as POST /api/v1/jobs takes it (or a JSON array of them); one bad line rejects the whole batch, naming every bad line",
+            required = true,
+            content = {
+                @Content(mediaType = "application/x-ndjson", examples = @ExampleObject(name = "example", value = """
+            {"custom_id": "a", "endpoint": "/v1/chat/completions", "payload": {"model": "llama-3.1-8b-instant", "messages": [{"role": "user", "content": "hi"}]}}
+            {"custom_id": "b", "endpoint": "/v1/chat/completions", "payload": {"model": "llama-3.1-8b-instant", "messages": [{"role": "user", "content": "bye"}]}, "priority": "high"}""")),
+                @Content(mediaType = "application/jsonl", examples = @ExampleObject(name = "example", value = """
+            {"custom_id": "a", "endpoint": "/v1/chat/completions", "payload": {"model": "llama-3.1-8b-instant", "messages": [{"role": "user", "content": "hi"}]}}
+            {"custom_id": "b", "endpoint": "/v1/chat/completions", "payload": {"model": "llama-3.1-8b-instant", "messages": [{"role": "user", "content": "bye"}]}, "priority": "high"}"""))
+            })
     @PostMapping(consumes = {NDJSON, JSONL, MediaType.APPLICATION_JSON_VALUE})
     ResponseEntity<Created> enqueue(
             HttpServletRequest request,

@@ -16,6 +16,9 @@ import dev.sluice.job.Violation;
 import dev.sluice.project.AuditedActions;
 import dev.sluice.project.Caller;
 import dev.sluice.project.Projects;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -81,6 +84,14 @@ class JobController {
     }
 
     /** 201 with the new job, or 200 with the job an earlier request with the same key made. */
+    @RequestBody(
+            description =
+                    "One job: endpoint, payload (sent upstream as is), token_count, and optionally priority, upstream, custom_id, idempotency_key, max_attempts, callback_url",
+            required = true,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"endpoint": "/api/v1/asample", "payload": {"base_model": "Qwen/Qwen3-0.6B", "prompt": {"chunks": []}, "num_samples": 1}, "token_count": 64, "priority": "high", "custom_id": "q-17", "callback_url": "https://example.com/done"}"""))
+            })
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<JobView> enqueue(
             HttpServletRequest request,

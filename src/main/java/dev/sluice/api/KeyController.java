@@ -7,6 +7,9 @@ import dev.sluice.project.Caller;
 import dev.sluice.project.KeyService;
 import dev.sluice.project.Project;
 import dev.sluice.project.Scope;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -83,6 +86,14 @@ class KeyController {
             long id, String key, String prefix, String project, String name, List<String> scopes, Instant expiresAt) {}
 
     /** 201 with the key: the only answer that ever shows it. */
+    @RequestBody(
+            description =
+                    "The key to make: its project (made if new), a name, scopes (read, submit, admin) and when it expires (null: never)",
+            required = true,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"project": "team-a", "name": "nightly evals", "scopes": ["submit", "read"], "expires_at": "2027-06-01T00:00:00Z"}"""))
+            })
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<MadeView> create(HttpServletRequest request, @AuthenticationPrincipal Caller caller)
             throws IOException {

@@ -8,6 +8,9 @@ import dev.sluice.pause.Pauses;
 import dev.sluice.project.AuditLog;
 import dev.sluice.project.Caller;
 import dev.sluice.upstream.Upstreams;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Clock;
@@ -58,6 +61,13 @@ class PauseController {
     }
 
     /** Pauses the upstream, or one of its models: body {@code {"model", "reason", "until"}}, all optional. */
+    @RequestBody(
+            description = "All optional: one model only, why, and until when (else until resumed)",
+            required = false,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"model": "llama-3.1-8b-instant", "reason": "provider incident", "until": "2026-12-01T12:00:00Z"}"""))
+            })
     @PostMapping("/{name}/pause")
     PauseView pause(@PathVariable String name, HttpServletRequest request, @AuthenticationPrincipal Caller caller)
             throws IOException {
@@ -66,6 +76,13 @@ class PauseController {
     }
 
     /** Resumes the upstream, or one of its models (body {@code {"model"}}); 200 either way, saying whether it was paused. */
+    @RequestBody(
+            description = "Optional: resume one model only",
+            required = false,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"model": "llama-3.1-8b-instant"}"""))
+            })
     @PostMapping("/{name}/resume")
     Map<String, Object> resume(
             @PathVariable String name, HttpServletRequest request, @AuthenticationPrincipal Caller caller)
@@ -76,6 +93,13 @@ class PauseController {
     }
 
     /** Pauses every upstream (the seed's {@code stop()}); a model is not taken here. */
+    @RequestBody(
+            description = "All optional: why, and until when",
+            required = false,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"reason": "maintenance", "until": "2026-12-01T12:00:00Z"}"""))
+            })
     @PostMapping("/pause")
     Map<String, List<PauseView>> pauseAll(HttpServletRequest request, @AuthenticationPrincipal Caller caller)
             throws IOException {

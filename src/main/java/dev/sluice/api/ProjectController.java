@@ -8,6 +8,9 @@ import dev.sluice.project.Caller;
 import dev.sluice.project.KeyCheck;
 import dev.sluice.project.Project;
 import dev.sluice.project.Projects;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.time.Clock;
@@ -93,6 +96,13 @@ class ProjectController {
     }
 
     /** Sets the project's settings (making the project if it is new) and answers it as it now is. */
+    @RequestBody(
+            description = "The project's settings; a field left out is unchanged, null clears it",
+            required = true,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"weight": 3, "max_queued": 1000000, "allowed_priorities": ["normal", "low"], "max_batch_jobs": 500000, "callback_secret": "whsec-..."}"""))
+            })
     @PutMapping(value = "/{name}", consumes = MediaType.APPLICATION_JSON_VALUE)
     ProjectView update(@PathVariable String name, HttpServletRequest request, @AuthenticationPrincipal Caller caller)
             throws IOException {

@@ -4,6 +4,9 @@ import dev.sluice.api.JsonBodies;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Violation;
 import dev.sluice.project.Caller;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -38,6 +41,13 @@ class BatchesController {
 
     record BatchList(String object, List<BatchObject> data, String firstId, String lastId, boolean hasMore) {}
 
+    @RequestBody(
+            description = "OpenAI's batch request: an uploaded file's id, the endpoint of its lines, 24h, metadata",
+            required = true,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"input_file_id": "file-12", "endpoint": "/v1/chat/completions", "completion_window": "24h", "metadata": {"run": "nightly"}}"""))
+            })
     @PostMapping
     BatchObject create(
             HttpServletRequest request,

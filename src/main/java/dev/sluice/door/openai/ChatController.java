@@ -7,6 +7,9 @@ import dev.sluice.api.LimitedInputStream;
 import dev.sluice.door.JobWaits;
 import dev.sluice.job.Job;
 import dev.sluice.project.Caller;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -53,6 +56,13 @@ class ChatController {
         this.bodies = new BodyPermits(api.maxConcurrentJobBodies(), "request bodies");
     }
 
+    @RequestBody(
+            description = "OpenAI's request body, sent upstream as is; the model picks the upstream",
+            required = true,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"model": "llama-3.1-8b-instant", "messages": [{"role": "user", "content": "Say hi"}], "max_tokens": 32}"""))
+            })
     @PostMapping({"/v1/chat/completions", "/v1/completions", "/v1/embeddings"})
     ResponseEntity<?> send(
             HttpServletRequest request,

@@ -9,6 +9,9 @@ import dev.sluice.job.Job;
 import dev.sluice.job.JobService;
 import dev.sluice.job.QueueLimitException;
 import dev.sluice.project.Caller;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.ExampleObject;
+import io.swagger.v3.oas.annotations.parameters.RequestBody;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -63,6 +66,13 @@ class TinkerController {
                 HttpStatus.OK, Map.of("type", "create_session", "session_id", "sluice-session-" + UUID.randomUUID()));
     }
 
+    @RequestBody(
+            description = "Tinker's create_sampling_session request",
+            required = true,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"base_model": "Qwen/Qwen3-0.6B", "session_id": "s-1", "sampling_session_seq_id": 0}"""))
+            })
     @PostMapping("/create_sampling_session")
     ResponseEntity<byte[]> createSamplingSession(HttpServletRequest request) throws IOException {
         String id = door.samplingSession(body(request));
@@ -106,6 +116,13 @@ class TinkerController {
      * limit, 429 with Tinker's backpressure detail (nothing is stored; the SDK backs off and sends
      * again).
      */
+    @RequestBody(
+            description = "Tinker's asample request",
+            required = true,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"sampling_session_id": "sluice-...", "seq_id": 1, "num_samples": 1, "prompt": {"chunks": [{"type": "encoded_text", "tokens": [1, 2, 3]}]}, "sampling_params": {"max_tokens": 16}}"""))
+            })
     @PostMapping("/asample")
     ResponseEntity<byte[]> asample(
             HttpServletRequest request,
@@ -131,6 +148,13 @@ class TinkerController {
      * The future: waits up to {@code sluice.doors.tinker.long-poll} for the job, then answers it
      * (see {@link TinkerAnswers}). Unknown ids, and other projects' jobs, are 404 as Tinker's are.
      */
+    @RequestBody(
+            description = "Tinker's retrieve_future request: the future's id",
+            required = true,
+            content = {
+                @Content(mediaType = "application/json", examples = @ExampleObject(name = "example", value = """
+            {"request_id": "sluice-job-42"}"""))
+            })
     @PostMapping("/retrieve_future")
     ResponseEntity<byte[]> retrieveFuture(HttpServletRequest request, @AuthenticationPrincipal Caller caller)
             throws IOException, InterruptedException {
