@@ -1,6 +1,6 @@
 package dev.sluice.api;
 
-import dev.sluice.api.UpstreamController.PauseView;
+import dev.sluice.api.UpstreamReport.PauseView;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Violation;
 import dev.sluice.pause.Pause;

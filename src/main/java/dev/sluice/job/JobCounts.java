@@ -61,4 +61,28 @@ public interface JobCounts {
     Map<String, Long> countRunningByUpstreamInProject(long projectId);
 
     Map<JobState, Long> countByStateInBatch(long batchId);
+
+    /** Jobs queued and at work (claimed, submitted, submit_unknown) now, of one project and priority. */
+    record ProjectLoad(long projectId, Priority priority, long queued, long running) {}
+
+    /** Every project's and priority's queued and running jobs now. */
+    List<ProjectLoad> countProjectLoads();
+
+    /**
+     * The jobs of one project and priority that finished in a window: how many in each final state,
+     * and their waits in Sluice's queue and the upstream's (p50, p99; null when none is known).
+     */
+    record FinishedWindow(
+            long projectId,
+            Priority priority,
+            int succeeded,
+            int failed,
+            int cancelled,
+            Double queueWaitP50,
+            Double queueWaitP99,
+            Double upstreamWaitP50,
+            Double upstreamWaitP99) {}
+
+    /** The jobs that finished after {@code after} up to {@code upTo}, by project and priority. */
+    List<FinishedWindow> finishedBetween(Instant after, Instant upTo);
 }

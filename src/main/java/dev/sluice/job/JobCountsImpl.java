@@ -259,4 +259,67 @@ class JobCountsImpl implements JobCounts {
                                 : rs.getTimestamp("oldest").toInstant()))
                 .list();
     }
+
+    @Override
+    public List<ProjectLoad> countProjectLoads() {
+        // job_project_queued_idx (project_id, priority) WHERE queued, read index-only where the
+        // visibility map allows; the jobs at work through job_lease_idx and job_submit_unknown_idx.
+        return jdbc.sql("""
+                SELECT project_id, priority, sum(queued) AS queued, sum(running) AS running FROM (
+                    SELECT project_id, priority, count(*) AS queued, 0 AS running
+                    FROM job WHERE state = 'queued' GROUP BY project_id, priority
+                    UNION ALL
+                    SELECT project_id, priority, 0, count(*) FROM job
+                    WHERE state IN ('claimed', 'submitted') GROUP BY project_id, priority
+                    UNION ALL
+                    SELECT project_id, priority, 0, count(*) FROM job
+                    WHERE state = 'submit_unknown' GROUP BY project_id, priority) l
+                GROUP BY project_id, priority
+                """)
+                .query((rs, n) -> new ProjectLoad(
+                        rs.getLong("project_id"),
+                        Priority.ofRank(rs.getInt("priority")),
+                        rs.getLong("queued"),
+                        rs.getLong("running")))
+                .list();
+    }
+
+    @Override
+    public List<FinishedWindow> finishedBetween(Instant after, Instant upTo) {
+        // job_finished_brin (finished_at): only the block ranges that hold recently finished rows.
+        // The waits as job_timeline (V007) defines them.
+        return jdbc.sql("""
+                SELECT project_id, priority,
+                       count(*) FILTER (WHERE state = 'succeeded') AS succeeded,
+                       count(*) FILTER (WHERE state = 'failed') AS failed,
+                       count(*) FILTER (WHERE state = 'cancelled') AS cancelled,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY queue_wait_s) AS q50,
+                       percentile_cont(0.99) WITHIN GROUP (ORDER BY queue_wait_s) AS q99,
+                       percentile_cont(0.5) WITHIN GROUP (ORDER BY upstream_wait_s) AS u50,
+                       percentile_cont(0.99) WITHIN GROUP (ORDER BY upstream_wait_s) AS u99
+                FROM (
+                    SELECT project_id, priority, state,
+                           extract(epoch FROM claimed_at - created_at) AS queue_wait_s,
+                           CASE WHEN submitted_at IS NOT NULL
+                                     AND coalesce(started_at, CASE WHEN upstream_request_id IS NULL
+                                                                   THEN submitted_at END) IS NOT NULL
+                                THEN greatest(extract(epoch FROM coalesce(started_at, submitted_at) - submitted_at), 0)
+                           END AS upstream_wait_s
+                    FROM job WHERE finished_at > :after AND finished_at <= :upTo) f
+                GROUP BY project_id, priority
+                """)
+                .param("after", JobSql.ts(after))
+                .param("upTo", JobSql.ts(upTo))
+                .query((rs, n) -> new FinishedWindow(
+                        rs.getLong("project_id"),
+                        Priority.ofRank(rs.getInt("priority")),
+                        rs.getInt("succeeded"),
+                        rs.getInt("failed"),
+                        rs.getInt("cancelled"),
+                        rs.getObject("q50", Double.class),
+                        rs.getObject("q99", Double.class),
+                        rs.getObject("u50", Double.class),
+                        rs.getObject("u99", Double.class)))
+                .list();
+    }
 }

@@ -24,4 +24,10 @@ public interface JobReads {
 
     /** When the batch's last finished job finished; null while none has. */
     Instant lastFinishedInBatch(long batchId);
+
+    /** One finished job's waits in Sluice's queue and the upstream's, seconds (null: not known). */
+    record Waits(Double queueWaitS, Double upstreamWaitS) {}
+
+    /** The waits of the batch's last {@code limit} finished jobs (by id). */
+    List<Waits> waitsInBatch(long batchId, int limit);
 }

@@ -96,4 +96,20 @@ class JobReadsImpl implements JobReads {
                         rs.getString("error")))
                 .list();
     }
+
+    @Override
+    public List<Waits> waitsInBatch(long batchId, int limit) {
+        // job_batch_idx (batch_id, id) backwards; the waits as job_timeline (V007) defines them.
+        return jdbc.sql("""
+                SELECT queue_wait_s, upstream_queue_wait_s FROM job_timeline
+                WHERE batch_id = :batch AND finished_at IS NOT NULL
+                ORDER BY job_id DESC LIMIT :limit
+                """)
+                .param("batch", batchId)
+                .param("limit", limit)
+                .query((rs, n) -> new Waits(
+                        rs.getObject("queue_wait_s", Double.class),
+                        rs.getObject("upstream_queue_wait_s", Double.class)))
+                .list();
+    }
 }

@@ -4,6 +4,8 @@ import jakarta.servlet.DispatcherType;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpMethod;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
@@ -11,12 +13,17 @@ import org.springframework.security.core.userdetails.UserDetailsService;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.context.RequestAttributeSecurityContextRepository;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The one security chain: every request but health needs a key, with the scope {@link AccessRules}
- * names. Stateless (no session, no cookie, so no CSRF to guard against), no login form, no basic
- * auth; the answers to a missing key or scope are problem documents ({@link AuthProblems}).
+ * Two security chains. The API's: every request but health needs a key, with the scope
+ * {@link AccessRules} names; stateless (no session, no cookie, so no CSRF to guard against), no
+ * login form, no basic auth; the answers to a missing key or scope are problem documents
+ * ({@link AuthProblems}). The dashboard's, for a browser: sign-in with a key at /login, then a
+ * session cookie, CSRF on every form.
  */
 @Configuration
 @EnableConfigurationProperties(SecurityProperties.class)
@@ -31,7 +38,65 @@ class SecurityConfiguration {
         return new AuthProblems(json);
     }
 
+    /** The paths of the dashboard and of what a signed-in browser reads: OpenAPI and Swagger UI. */
+    static final String[] BROWSER_PATHS = {
+        "/",
+        "/login",
+        "/logout",
+        "/ui/**",
+        "/webjars/**",
+        "/favicon.ico",
+        "/swagger-ui",
+        "/swagger-ui/**",
+        "/v3/api-docs",
+        "/v3/api-docs/**"
+    };
+
+    /**
+     * The dashboard's chain, before the API's: a session (made at sign-in, {@link DashboardSessions})
+     * or a key header lets a request in; every form carries a CSRF token; a page asked for without
+     * either goes to /login, the OpenAPI document answers 401 as the API does. Actions need the
+     * scope their API twin needs.
+     */
     @Bean
+    @Order(1)
+    SecurityFilterChain dashboardFilterChain(HttpSecurity http, KeyCheck check, AuthProblems problems)
+            throws Exception {
+        var toLogin = new LoginUrlAuthenticationEntryPoint("/login");
+        http.securityMatcher(BROWSER_PATHS)
+                // No session management filter: sign-in makes a new session itself
+                // (DashboardSessions), and as every request is checked afresh, the filter would take
+                // each one for a new sign-in, changing the session's id and its CSRF token every time.
+                .sessionManagement(s -> s.disable())
+                // The caller is never stored in the session: SessionKeyFilter checks the key again each time.
+                .securityContext(c -> c.securityContextRepository(new RequestAttributeSecurityContextRepository()))
+                .httpBasic(b -> b.disable())
+                .formLogin(f -> f.disable())
+                .logout(l -> l.disable())
+                .requestCache(r -> r.disable())
+                .addFilterBefore(new ApiKeyFilter(check), AnonymousAuthenticationFilter.class)
+                .addFilterAfter(new SessionKeyFilter(check), ApiKeyFilter.class)
+                .exceptionHandling(e -> e.defaultAuthenticationEntryPointFor(
+                                problems, PathPatternRequestMatcher.pathPattern("/v3/api-docs/**"))
+                        .defaultAuthenticationEntryPointFor(
+                                problems, PathPatternRequestMatcher.pathPattern("/v3/api-docs"))
+                        .defaultAuthenticationEntryPointFor(toLogin, request -> true)
+                        .accessDeniedHandler(problems))
+                .authorizeHttpRequests(a -> {
+                    a.dispatcherTypeMatchers(DispatcherType.ERROR).permitAll();
+                    a.requestMatchers("/login", "/webjars/**", "/ui/assets/**", "/favicon.ico")
+                            .permitAll();
+                    a.requestMatchers("/ui/keys", "/ui/keys/**", "/ui/upstreams", "/ui/upstreams/**")
+                            .hasAuthority(Scope.ADMIN.authority());
+                    a.requestMatchers(HttpMethod.POST, "/ui/batches/**", "/ui/jobs/**")
+                            .hasAnyAuthority(Scope.SUBMIT.authority(), Scope.ADMIN.authority());
+                    a.anyRequest().authenticated();
+                });
+        return http.build();
+    }
+
+    @Bean
+    @Order(2)
     SecurityFilterChain securityFilterChain(HttpSecurity http, KeyCheck check, AuthProblems problems) throws Exception {
         http.csrf(c -> c.disable())
                 .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

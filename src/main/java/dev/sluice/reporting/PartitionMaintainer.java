@@ -46,6 +46,7 @@ class PartitionMaintainer implements Background {
     private final ReportingProperties properties;
     private final Clock clock;
     private final Loop loop;
+    private final ProjectSnapshots projectSnapshots;
 
     PartitionMaintainer(
             JdbcClient jdbc,
@@ -53,7 +54,9 @@ class PartitionMaintainer implements Background {
             JobRepository jobs,
             BatchRepository batches,
             ReportingProperties properties,
-            Clock clock) {
+            Clock clock,
+            ProjectSnapshots projectSnapshots) {
+        this.projectSnapshots = projectSnapshots;
         this.jobs = jobs;
         this.batches = batches;
         this.jdbc = jdbc;
@@ -81,6 +84,7 @@ class PartitionMaintainer implements Background {
         int created = ensurePartitions(now);
         List<String> dropped = dropPartitions(now);
         long deleted = deleteFinishedJobs(now.minus(properties.finishedJobRetention()));
+        projectSnapshots.deleteBefore(now.minus(properties.snapshotRetention()));
         if (created > 0 || !dropped.isEmpty() || deleted > 0) {
             log.info(
                     "partition upkeep: {} partition(s) made, {} dropped {}, {} finished job(s) deleted",

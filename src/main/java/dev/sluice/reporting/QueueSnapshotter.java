@@ -23,7 +23,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Writes the queue's depth to {@code queue_snapshot} every {@code snapshot-interval}, one row per
- * upstream, taken by one instance of the cluster at a time: each instance tries every interval, and
+ * upstream, and each project's load and finished jobs to {@code project_snapshot}, taken by one instance of the cluster at a time: each instance tries every interval, and
  * the one that holds a transaction-scoped advisory lock and finds no snapshot younger than 80% of
  * the interval takes it. Every instance then keeps the latest snapshot in memory, which is what
  * the metrics read: a scrape never counts rows. Runs where {@code sluice.dispatch.enabled} is true.
@@ -44,6 +44,7 @@ class QueueSnapshotter implements Background {
     private final DispatchProperties dispatch;
     private final Clock clock;
     private final Loop loop;
+    private final ProjectSnapshots projects;
     private volatile List<QueueDepth> latest = List.of();
 
     QueueSnapshotter(
@@ -55,7 +56,9 @@ class QueueSnapshotter implements Background {
             NodeIdentity node,
             ReportingProperties properties,
             DispatchProperties dispatch,
-            Clock clock) {
+            Clock clock,
+            ProjectSnapshots projects) {
+        this.projects = projects;
         this.jdbc = jdbc;
         this.jobs = jobs;
         this.tx = tx;
@@ -91,7 +94,7 @@ class QueueSnapshotter implements Background {
             }
             List<QueueDepth> depths = take(now);
             depths.forEach(this::insert);
-            return depths.size();
+            return depths.size() + projects.take(now, properties.snapshotInterval());
         });
         latest = load(now);
         return Pass.after(written == null ? 0 : written, properties.snapshotInterval());

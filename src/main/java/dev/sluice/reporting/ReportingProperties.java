@@ -18,7 +18,8 @@ import org.springframework.validation.annotation.Validated;
  * @param partitionsAhead days of daily partitions kept made ahead of today (default 7)
  * @param historyRetention how long {@code job_status_history} is kept: a day's partition is dropped
  *     once all of it is older (default 30 days)
- * @param snapshotRetention how long {@code queue_snapshot} is kept (default 30 days)
+ * @param snapshotRetention how long {@code queue_snapshot} and {@code project_snapshot} are kept
+ *     (default 30 days)
  * @param finishedJobRetention how long a finished job (succeeded, failed, cancelled) is kept after
  *     it finished, then deleted with its callback deliveries (default 30 days)
  * @param deleteBatchSize finished jobs deleted per statement (default 10,000): short statements,

@@ -193,8 +193,8 @@ class ReportingTest {
     void theNextSnapshotIsTakenOnceTheIntervalHasPassedOnTheClock() {
         jdbc.sql("TRUNCATE queue_snapshot").update();
         MovableClock moving = new MovableClock();
-        QueueSnapshotter snapshots =
-                new QueueSnapshotter(jdbc, jobs, tx, upstreams, gates, node, reporting, dispatch, moving);
+        QueueSnapshotter snapshots = new QueueSnapshotter(
+                jdbc, jobs, tx, upstreams, gates, node, reporting, dispatch, moving, new ProjectSnapshots(jdbc, jobs));
 
         Pass first = snapshots.runOnce();
         assertThat(first.done())
