@@ -37,7 +37,9 @@ class ArchitectureTest {
         "dev.sluice.emulator..",
         "dev.sluice.database..",
         "dev.sluice.project..",
-        "dev.sluice.door.."
+        "dev.sluice.door..",
+        "dev.sluice.dashboard..",
+        "dev.sluice.cli.."
     };
 
     @Test
@@ -94,7 +96,7 @@ class ArchitectureTest {
 
     /**
      * A type is public only when a class of another package (main or test code) uses it or one of
-     * its nested types, or it is
+     * its nested types, or it is a main class (the server's, the CLI's), or it is
      * a fragment that a public interface of its package extends (the job repository's stages).
      */
     @Test
@@ -102,7 +104,8 @@ class ArchitectureTest {
         JavaClasses withTests = new ClassFileImporter().importPackages("dev.sluice");
         List<String> needlesslyPublic = SLUICE.stream()
                 .filter(c -> c.isTopLevelClass() && c.getModifiers().contains(JavaModifier.PUBLIC))
-                .filter(c -> !c.getName().equals(SluiceApplication.class.getName()))
+                .filter(c -> !c.getName().equals(SluiceApplication.class.getName())
+                        && !c.getName().equals(dev.sluice.cli.SluiceCli.class.getName()))
                 .filter(c -> withTests.stream()
                         .filter(t ->
                                 t.getName().equals(c.getName()) || t.getName().startsWith(c.getName() + "$"))
@@ -124,6 +127,18 @@ class ArchitectureTest {
                                 && c.getModifiers().contains(JavaModifier.PUBLIC)
                                 && c.getPackageName().equals(type.getPackageName())
                                 && c.getRawInterfaces().contains(type));
+    }
+
+    /** The CLI is a client of the HTTP API: it shares no code with the server it talks to. */
+    @Test
+    void theCliKnowsNothingOfTheServer() {
+        com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+                .that()
+                .resideInAPackage("dev.sluice.cli..")
+                .should()
+                .onlyDependOnClassesThat()
+                .resideInAnyPackage("dev.sluice.cli..", "java..", "picocli..", "tools.jackson..")
+                .check(SLUICE);
     }
 
     @Test

@@ -27,6 +27,7 @@ class QueueController {
     /**
      * Limits are the configured totals; {@code share} is how many live instances split them (this
      * instance sends at most total / share), and {@code available_*} are this instance's permits.
+     * {@code queued}: the jobs waiting for it, per priority (the caller's project's; an admin's: all).
      * {@code models}: the models with limits of their own, or paused by a 429 that named them.
      */
     record RateLimitView(
@@ -37,6 +38,7 @@ class QueueController {
             Integer availableTokens,
             int maxInFlight,
             long running,
+            Map<String, Long> queued,
             Map<String, ModelLimitView> models) {}
 
     /** A model's own limits (0 = none), what this instance may still send of it today, and a 429's pause. */
@@ -84,8 +86,12 @@ class QueueController {
         Map<String, Long> running = all
                 ? jobs.countRunningByUpstream()
                 : jobs.countRunningByUpstreamInProject(caller.project().id());
+        Map<String, Map<Priority, Long>> byUpstream = jobs.countQueuedByUpstreamAndPriority(
+                all ? null : caller.project().id());
         Map<String, RateLimitView> limits = new LinkedHashMap<>();
-        gates.snapshot().forEach((name, g) -> limits.put(name, view(g, running.getOrDefault(name, 0L))));
+        gates.snapshot()
+                .forEach((name, g) -> limits.put(
+                        name, view(g, running.getOrDefault(name, 0L), byUpstream.getOrDefault(name, Map.of()))));
         return new QueueView(
                 all ? null : caller.project().name(),
                 lengths,
@@ -93,7 +99,11 @@ class QueueController {
                 limits);
     }
 
-    private static RateLimitView view(UpstreamGate.Snapshot g, long running) {
+    private static RateLimitView view(UpstreamGate.Snapshot g, long running, Map<Priority, Long> queued) {
+        Map<String, Long> byPriority = new LinkedHashMap<>();
+        for (Priority p : Priority.values()) {
+            byPriority.put(p.wireName(), queued.getOrDefault(p, 0L));
+        }
         return new RateLimitView(
                 g.share(),
                 g.requestsPerMinute(),
@@ -102,6 +112,7 @@ class QueueController {
                 g.availableTokens(),
                 g.maxInFlight(),
                 running,
+                byPriority,
                 models(g));
     }
 

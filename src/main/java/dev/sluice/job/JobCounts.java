@@ -85,4 +85,7 @@ public interface JobCounts {
 
     /** The jobs that finished after {@code after} up to {@code upTo}, by project and priority. */
     List<FinishedWindow> finishedBetween(Instant after, Instant upTo);
+
+    /** Queued jobs by upstream and priority: one project's, or every project's when it is null. */
+    Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority(Long projectId);
 }

@@ -322,4 +322,20 @@ class JobCountsImpl implements JobCounts {
                         rs.getObject("u99", Double.class)))
                 .list();
     }
+
+    @Override
+    public Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority(Long projectId) {
+        // Every project's: job_claim_idx (upstream, priority, fair_tag, id) WHERE queued. One
+        // project's: job_project_queued_idx (project_id, priority) WHERE queued, upstream from the row.
+        Map<String, Map<Priority, Long>> out = new java.util.TreeMap<>();
+        jdbc.sql("SELECT upstream, priority, count(*) AS n FROM job WHERE state = 'queued'"
+                        + (projectId == null ? "" : " AND project_id = :project")
+                        + " GROUP BY upstream, priority")
+                .paramSource(projectId == null ? Map.of() : Map.of("project", projectId))
+                .query(rs -> {
+                    out.computeIfAbsent(rs.getString("upstream"), u -> new EnumMap<>(Priority.class))
+                            .put(Priority.ofRank(rs.getInt("priority")), rs.getLong("n"));
+                });
+        return out;
+    }
 }

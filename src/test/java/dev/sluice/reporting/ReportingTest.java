@@ -191,16 +191,17 @@ class ReportingTest {
 
     @Test
     void theNextSnapshotIsTakenOnceTheIntervalHasPassedOnTheClock() {
-        jdbc.sql("TRUNCATE queue_snapshot").update();
+        jdbc.sql("TRUNCATE queue_snapshot, project_snapshot").update();
         MovableClock moving = new MovableClock();
         QueueSnapshotter snapshots = new QueueSnapshotter(
                 jdbc, jobs, tx, upstreams, gates, node, reporting, dispatch, moving, new ProjectSnapshots(jdbc, jobs));
 
         Pass first = snapshots.runOnce();
         assertThat(first.done())
-                .as("one row per upstream")
+                .as("one row per upstream, and one per project and priority with jobs")
                 .isGreaterThanOrEqualTo(upstreams.names().size())
-                .isEqualTo(jdbc.sql("SELECT count(*) FROM queue_snapshot")
+                .isEqualTo(jdbc.sql(
+                                "SELECT (SELECT count(*) FROM queue_snapshot) + (SELECT count(*) FROM project_snapshot)")
                         .query(Integer.class)
                         .single());
         assertThat(first.waitBeforeNext()).isEqualTo(reporting.snapshotInterval());
