@@ -7,22 +7,26 @@ final class BatchWatch {
 
     private BatchWatch() {}
 
-    /** Looks every {@code intervalSeconds} until the batch is finished; its last status. */
+    /**
+     * Looks every {@code intervalSeconds} (or, for a batch of more than 200,000 jobs, every
+     * second per 200,000) until the batch is finished; its last status. The rate is over the last
+     * ten seconds of looks, so a pause or a burst shows soon.
+     */
     static JsonNode follow(SluiceCli cli, long batchId, double intervalSeconds) throws InterruptedException {
         ProgressBar bar = new ProgressBar(cli.err, cli.terminal, "batch " + batchId, "jobs");
-        long firstDone = -1;
-        long firstAt = 0;
+        java.util.ArrayDeque<long[]> looks = new java.util.ArrayDeque<>();
         while (true) {
             JsonNode s = cli.client().get("/api/v1/batches/" + batchId);
             long total = s.get("total").asLong();
             long done = done(s);
             long now = System.nanoTime();
-            if (firstDone < 0) {
-                firstDone = done;
-                firstAt = now;
+            looks.addLast(new long[] {now, done});
+            while (looks.size() > 2 && now - looks.peekFirst()[0] > 10_000_000_000L) {
+                looks.removeFirst();
             }
-            double seconds = (now - firstAt) / 1e9;
-            Double rate = seconds >= 1 && done > firstDone ? (done - firstDone) / seconds : null;
+            long[] first = looks.peekFirst();
+            double seconds = (now - first[0]) / 1e9;
+            Double rate = seconds >= 1 && done > first[1] ? (done - first[1]) / seconds : null;
             if (s.get("finished").asBoolean()) {
                 bar.finish(done, total, rate);
                 JsonNode c = s.get("counts");
@@ -32,7 +36,8 @@ final class BatchWatch {
                 return s;
             }
             bar.update(done, total, rate);
-            Thread.sleep((long) (intervalSeconds * 1000));
+            // Each look counts the batch's jobs: a big batch is looked at less often (10 s per 2,000,000).
+            Thread.sleep((long) (Math.max(intervalSeconds, total / 200_000.0) * 1000));
         }
     }
 

@@ -41,6 +41,9 @@ public interface JobSearches {
     /** Up to {@code limit} jobs matching {@code filter}, newest (highest id) first. */
     List<JobSummary> search(JobFilter filter, int limit);
 
-    /** Bounds every later statement of the caller's transaction to {@code millis}. */
+    /**
+     * Bounds every later statement of the caller's transaction to {@code millis}, each planned for
+     * its own values.
+     */
     void limitStatementTime(long millis);
 }

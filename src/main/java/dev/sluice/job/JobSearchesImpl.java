@@ -2,6 +2,8 @@ package dev.sluice.job;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,13 +17,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *       its state and other filters checked on each row of that one batch.
  *   <li>With {@code custom_id} alone (only batch lines carry one): each of the projects' batches,
  *       newest first, probed on {@code job_batch_custom_id_idx (batch_id, custom_id)}.
- *   <li>Otherwise: one range of {@code job_project_state_idx (project_id, state, id)} per
- *       (project, state) asked, each read backwards from the cursor and stopped at {@code limit}
- *       matches, merged newest first. A filter that matches few of a range's rows (a rare model)
- *       reads more of it; {@code JobService.search} bounds the whole statement in time.
+ *   <li>Otherwise: one branch per (project, state) asked, each planned for its values: the
+ *       range of {@code job_project_state_idx (project_id, state, id)} read backwards from the
+ *       cursor, or for a state that is most of the table the primary key backwards; each stops
+ *       at {@code limit} matches, and they are merged newest first. A filter that matches few of
+ *       a range's rows (a rare model) reads more of it; {@code JobService.search} bounds the
+ *       whole statement in time.
  * </ul>
  *
- * Only the filters asked for are written into the statement, so each shape gets its own plan.
+ * A created range is also turned into an id range (ids grow with creation time), so every index
+ * range read is cut to it. Only the filters asked for are written into the statement, so each
+ * shape gets its own plan.
  * Reads only: no locks.
  */
 class JobSearchesImpl implements JobSearches {
@@ -50,9 +56,11 @@ class JobSearchesImpl implements JobSearches {
         }
         if (f.createdFrom() != null) {
             conditions.add("j.created_at >= :createdFrom");
+            conditions.add("j.id >= " + firstIdCreatedAtOrAfter(f.createdFrom().minus(ID_ORDER_SLACK)));
         }
         if (f.createdTo() != null) {
             conditions.add("j.created_at < :createdTo");
+            conditions.add("j.id < " + firstIdCreatedAtOrAfter(f.createdTo().plus(ID_ORDER_SLACK)));
         }
         if (f.customId() != null) {
             conditions.add("j.custom_id = :customId");
@@ -71,17 +79,36 @@ class JobSearchesImpl implements JobSearches {
                     + ") j WHERE b.id IS NOT NULL" + projects.formatted("b.project_id")
                     + " ORDER BY j.id DESC LIMIT :limit";
         } else {
-            sql = "SELECT j.* FROM project p CROSS JOIN unnest(CAST(:states AS text[])) AS s(state)"
-                    + " CROSS JOIN LATERAL (SELECT " + COLUMNS + " FROM job j"
-                    + " WHERE j.project_id = p.id AND j.state = s.state AND " + String.join(" AND ", conditions)
-                    + " ORDER BY j.id DESC LIMIT :limit) j WHERE p.id IS NOT NULL" + projects.formatted("p.id")
-                    + " ORDER BY j.id DESC LIMIT :limit";
+            // One branch per project and state, their values written in: each branch is planned
+            // for its own (a state with few rows reads job_project_state_idx; a state that is most
+            // of the table may read the primary key backwards, finding its page at once). A
+            // lateral join over the same pairs is planned once for any pair, and that plan read
+            // the whole primary key for a state with no rows.
+            List<Long> projectIds = f.projects() != null
+                    ? f.projects()
+                    : jdbc.sql("SELECT id FROM project ORDER BY id")
+                            .query(Long.class)
+                            .list();
+            List<String> branches = new ArrayList<>();
+            for (long project : projectIds) {
+                for (JobState state : f.states()) {
+                    branches.add("(SELECT " + COLUMNS + " FROM job j WHERE j.project_id = " + project
+                            + " AND j.state = '" + state.wireName() + "' AND " + String.join(" AND ", conditions)
+                            + " ORDER BY j.id DESC LIMIT :limit)");
+                }
+            }
+            if (branches.isEmpty()) {
+                return List.of();
+            }
+            sql = "SELECT * FROM (" + String.join(" UNION ALL ", branches) + ") j ORDER BY j.id DESC LIMIT :limit";
         }
-        JdbcClient.StatementSpec statement = jdbc.sql(sql)
-                .param("before", f.beforeId())
-                .param("limit", limit)
-                .param("states", f.states().stream().map(JobState::wireName).toArray(String[]::new));
-        if (f.projects() != null) {
+        JdbcClient.StatementSpec statement =
+                jdbc.sql(sql).param("before", f.beforeId()).param("limit", limit);
+        if (f.batchId() != null || f.customId() != null) {
+            statement = statement.param(
+                    "states", f.states().stream().map(JobState::wireName).toArray(String[]::new));
+        }
+        if (f.projects() != null && (f.batchId() != null || f.customId() != null)) {
             statement = statement.param("projects", f.projects().toArray(Long[]::new));
         }
         if (f.batchId() != null) {
@@ -108,12 +135,50 @@ class JobSearchesImpl implements JobSearches {
         return statement.query((rs, n) -> read(rs)).list();
     }
 
+    /**
+     * How far apart in time two jobs can be whose ids are in the other order: a batch's jobs all
+     * carry the time of its request while their ids are drawn during its COPY, and instances'
+     * clocks differ a little. A created range is widened by this to bound ids, then checked exactly.
+     */
+    private static final Duration ID_ORDER_SLACK = Duration.ofMinutes(10);
+
+    /**
+     * The first id whose job was created at or after {@code t} (one past the last id if none): ids
+     * grow with creation time, so a binary search of the primary key finds it in some 25 probes of
+     * one row each, and a created range becomes an id range every branch of a search reads within.
+     */
+    private long firstIdCreatedAtOrAfter(Instant t) {
+        // Index: the primary key, both ends, then one row per probe.
+        long[] ends = jdbc.sql("SELECT coalesce(min(id), 0), coalesce(max(id), 0) FROM job")
+                .query((rs, n) -> new long[] {rs.getLong(1), rs.getLong(2)})
+                .single();
+        long lo = ends[0];
+        long hi = ends[1] + 1;
+        while (lo < hi) {
+            long mid = lo + (hi - lo) / 2;
+            Instant created = jdbc.sql("SELECT created_at FROM job WHERE id >= :mid ORDER BY id LIMIT 1")
+                    .param("mid", mid)
+                    .query((rs, n) -> rs.getObject(1, OffsetDateTime.class).toInstant())
+                    .optional()
+                    .orElse(Instant.MAX);
+            if (created.isBefore(t)) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
     @Override
     public void limitStatementTime(long millis) {
-        // is_local = true: ends with the transaction, never left on the pooled connection.
-        jdbc.sql("SELECT set_config('statement_timeout', :ms, true)")
+        // is_local = true: ends with the transaction, never left on the pooled connection. Each
+        // search is planned for its own values: a plan made once for any (the driver prepares a
+        // statement run five times) can read a whole index for a rare value.
+        jdbc.sql(
+                        "SELECT set_config('statement_timeout', :ms, true), set_config('plan_cache_mode', 'force_custom_plan', true)")
                 .param("ms", Long.toString(millis))
-                .query(String.class)
+                .query((rs, n) -> rs.getString(1))
                 .single();
     }
 

@@ -57,22 +57,28 @@ class BatchTracker implements Background {
         this.loop = new Loop("sluice-batch-tracker", this::runOnce).firstPassOnStart();
     }
 
-    /** Counts the unfinished batches not counted within 80% of the interval; done is how many. */
+    /**
+     * When a batch is due: 80% of the interval after its last count, one interval more for each
+     * 100,000 jobs it has (a count reads every job of the batch: a million-job batch is counted
+     * every eleven intervals, so counting never takes more than a small share of the database).
+     */
+    private static final String DUE = "(counted_at IS NULL OR counted_at <= CAST(:now AS timestamptz)"
+            + " - make_interval(secs => :intervalS * (0.8 + coalesce(job_count, 0) / 100000.0)))";
+
+    /** Counts the unfinished batches that are due; done is how many. */
     public Pass runOnce() {
         Instant now = clock.instant();
-        Timestamp due = Timestamp.from(
-                now.minus(properties.snapshotInterval().multipliedBy(4).dividedBy(5)));
         // Index: batch_open_idx (id) WHERE finished_at IS NULL: only the unfinished batches.
-        List<Long> ids = jdbc.sql("""
-                SELECT id FROM batch WHERE finished_at IS NULL AND (counted_at IS NULL OR counted_at <= :due)
-                ORDER BY id LIMIT :limit""")
-                .param("due", due)
+        List<Long> ids = jdbc.sql(
+                        "SELECT id FROM batch WHERE finished_at IS NULL AND " + DUE + " ORDER BY id LIMIT :limit")
+                .param("now", Timestamp.from(now))
+                .param("intervalS", properties.snapshotInterval().toMillis() / 1000.0)
                 .param("limit", PER_PASS)
                 .query(Long.class)
                 .list();
         int counted = 0;
         for (long id : ids) {
-            if (Boolean.TRUE.equals(tx.execute(status -> count(id, due, now)))) {
+            if (Boolean.TRUE.equals(tx.execute(status -> count(id, now)))) {
                 counted++;
             }
         }
@@ -80,14 +86,13 @@ class BatchTracker implements Background {
     }
 
     /** Counts one batch under its row lock; false when another instance holds it or counted it. */
-    private boolean count(long id, Timestamp due, Instant now) {
+    private boolean count(long id, Instant now) {
         // The batch row's lock, as BatchActions takes it: a retry reopening it waits for this count.
-        List<Boolean> cancelled = jdbc.sql("""
-                SELECT cancelled_at IS NOT NULL FROM batch
-                WHERE id = :id AND finished_at IS NULL AND (counted_at IS NULL OR counted_at <= :due)
-                FOR UPDATE SKIP LOCKED""")
+        List<Boolean> cancelled = jdbc.sql("SELECT cancelled_at IS NOT NULL FROM batch WHERE id = :id"
+                        + " AND finished_at IS NULL AND " + DUE + " FOR UPDATE SKIP LOCKED")
                 .param("id", id)
-                .param("due", due)
+                .param("now", Timestamp.from(now))
+                .param("intervalS", properties.snapshotInterval().toMillis() / 1000.0)
                 .query(Boolean.class)
                 .list();
         if (cancelled.isEmpty()) {

@@ -79,12 +79,35 @@ public class OverviewSeries {
 
     /**
      * The buckets of {@code range} ending at {@code now}, oldest first; one project's, or every
-     * project's summed when {@code project} is null. Index: project_snapshot_project_idx
-     * (project_id, taken_at) for one project, project_snapshot_taken_idx for all.
+     * project's summed when {@code project} is null. The hour is read from each snapshot
+     * (project_snapshot_project_idx (project_id, taken_at) for one project,
+     * project_snapshot_taken_idx for all); a day or a week from the five-minute buckets
+     * (project_snapshot_5m's primary key (project_id, bucket, priority); project 0 is all).
      */
     public List<Point> series(Long project, Range range, Instant now) {
         long width = range.bucket().toSeconds();
-        JdbcClient.StatementSpec statement = jdbc.sql("""
+        JdbcClient.StatementSpec statement = range == Range.HOUR ? fromSnapshots(project) : fromBuckets(project);
+        return statement
+                .param("from", Timestamp.from(now.minus(range.length())))
+                .param("to", Timestamp.from(now))
+                .param("width", width)
+                .query((rs, n) -> new Point(
+                        rs.getObject("bucket", OffsetDateTime.class).toInstant(),
+                        Priority.ofRank(rs.getInt("priority")),
+                        rs.getLong("queued"),
+                        rs.getLong("running"),
+                        rs.getLong("finished"),
+                        rs.getLong("failed"),
+                        rs.getObject("q50", Double.class),
+                        rs.getObject("q99", Double.class),
+                        rs.getObject("u50", Double.class),
+                        rs.getObject("u99", Double.class)))
+                .list();
+    }
+
+    private JdbcClient.StatementSpec fromSnapshots(Long project) {
+        JdbcClient.StatementSpec statement =
+                jdbc.sql("""
                 WITH t AS (
                     SELECT taken_at, priority, sum(queued) AS queued, sum(running) AS running,
                            sum(succeeded + failed + cancelled) AS finished, sum(failed) AS failed,
@@ -103,25 +126,22 @@ public class OverviewSeries {
                        sum(failed) AS failed, sum(qw) / nullif(sum(qn), 0) AS q50, max(q99) AS q99,
                        sum(uw) / nullif(sum(un), 0) AS u50, max(u99) AS u99
                 FROM t GROUP BY 1, 2 ORDER BY 1, 2
-                """)
-                .param("from", Timestamp.from(now.minus(range.length())))
-                .param("to", Timestamp.from(now))
-                .param("width", width);
-        if (project != null) {
-            statement = statement.param("project", project);
-        }
-        return statement
-                .query((rs, n) -> new Point(
-                        rs.getObject("bucket", OffsetDateTime.class).toInstant(),
-                        Priority.ofRank(rs.getInt("priority")),
-                        rs.getLong("queued"),
-                        rs.getLong("running"),
-                        rs.getLong("finished"),
-                        rs.getLong("failed"),
-                        rs.getObject("q50", Double.class),
-                        rs.getObject("q99", Double.class),
-                        rs.getObject("u50", Double.class),
-                        rs.getObject("u99", Double.class)))
-                .list();
+                """);
+        return project == null ? statement : statement.param("project", project);
+    }
+
+    private JdbcClient.StatementSpec fromBuckets(Long project) {
+        return jdbc.sql("""
+                SELECT to_timestamp(floor(extract(epoch FROM bucket) / :width) * :width) AS bucket, priority,
+                       max(queued_max) AS queued, max(running_max) AS running, sum(finished) AS finished,
+                       sum(failed) AS failed, sum(queue_wait_weighted) / nullif(sum(queue_wait_jobs), 0) AS q50,
+                       max(queue_wait_p99_max) AS q99,
+                       sum(upstream_wait_weighted) / nullif(sum(upstream_wait_jobs), 0) AS u50,
+                       max(upstream_wait_p99_max) AS u99
+                FROM project_snapshot_5m
+                WHERE project_id = :project AND bucket > CAST(:from AS timestamptz) - interval '5 minutes'
+                  AND bucket <= :to
+                GROUP BY 1, 2 ORDER BY 1, 2
+                """).param("project", project == null ? 0L : project);
     }
 }

@@ -63,7 +63,53 @@ class ProjectSnapshots {
         for (Row r : rows.values()) {
             insert(now, upTo, r);
         }
+        rollUp(now);
         return rows.size();
+    }
+
+    /**
+     * Adds the snapshot taken at {@code now} into its five-minute bucket, per project and for every
+     * project together (project 0). Index: project_snapshot_taken_idx for the snapshot's rows; the
+     * bucket rows by primary key (ON CONFLICT), updated in place.
+     */
+    private void rollUp(Instant now) {
+        jdbc.sql("""
+                WITH s AS (
+                    SELECT date_bin('5 minutes', taken_at, TIMESTAMPTZ '2000-01-01 00:00:00+00') AS bucket,
+                           project_id, priority, queued, running, succeeded + failed + cancelled AS finished, failed,
+                           queue_wait_p50_s, queue_wait_p99_s, upstream_wait_p50_s, upstream_wait_p99_s
+                    FROM project_snapshot WHERE taken_at = :now),
+                rows AS (
+                    SELECT bucket, project_id, priority, queued, running, finished, failed,
+                           coalesce(queue_wait_p50_s * finished, 0) AS qw,
+                           CASE WHEN queue_wait_p50_s IS NULL THEN 0 ELSE finished END AS qn, queue_wait_p99_s AS q99,
+                           coalesce(upstream_wait_p50_s * finished, 0) AS uw,
+                           CASE WHEN upstream_wait_p50_s IS NULL THEN 0 ELSE finished END AS un,
+                           upstream_wait_p99_s AS u99
+                    FROM s
+                    UNION ALL
+                    SELECT bucket, 0, priority, sum(queued), sum(running), sum(finished), sum(failed),
+                           sum(coalesce(queue_wait_p50_s * finished, 0)),
+                           sum(CASE WHEN queue_wait_p50_s IS NULL THEN 0 ELSE finished END), max(queue_wait_p99_s),
+                           sum(coalesce(upstream_wait_p50_s * finished, 0)),
+                           sum(CASE WHEN upstream_wait_p50_s IS NULL THEN 0 ELSE finished END), max(upstream_wait_p99_s)
+                    FROM s GROUP BY bucket, priority)
+                INSERT INTO project_snapshot_5m AS t (bucket, project_id, priority, queued_max, running_max, finished,
+                    failed, queue_wait_weighted, queue_wait_jobs, queue_wait_p99_max, upstream_wait_weighted,
+                    upstream_wait_jobs, upstream_wait_p99_max)
+                SELECT * FROM rows
+                ON CONFLICT (project_id, bucket, priority) DO UPDATE SET
+                    queued_max = greatest(t.queued_max, EXCLUDED.queued_max),
+                    running_max = greatest(t.running_max, EXCLUDED.running_max),
+                    finished = t.finished + EXCLUDED.finished,
+                    failed = t.failed + EXCLUDED.failed,
+                    queue_wait_weighted = t.queue_wait_weighted + EXCLUDED.queue_wait_weighted,
+                    queue_wait_jobs = t.queue_wait_jobs + EXCLUDED.queue_wait_jobs,
+                    queue_wait_p99_max = greatest(t.queue_wait_p99_max, EXCLUDED.queue_wait_p99_max),
+                    upstream_wait_weighted = t.upstream_wait_weighted + EXCLUDED.upstream_wait_weighted,
+                    upstream_wait_jobs = t.upstream_wait_jobs + EXCLUDED.upstream_wait_jobs,
+                    upstream_wait_p99_max = greatest(t.upstream_wait_p99_max, EXCLUDED.upstream_wait_p99_max)
+                """).param("now", Timestamp.from(now)).update();
     }
 
     private void insert(Instant now, Instant upTo, Row r) {
@@ -90,11 +136,17 @@ class ProjectSnapshots {
                 .update();
     }
 
-    /** Deletes the rows taken before {@code cutoff}; how many. Index: project_snapshot_taken_idx. */
+    /**
+     * Deletes the snapshots and buckets from before {@code cutoff}; how many rows. Index:
+     * project_snapshot_taken_idx, project_snapshot_5m_bucket_idx.
+     */
     int deleteBefore(Instant cutoff) {
         return jdbc.sql("DELETE FROM project_snapshot WHERE taken_at < :cutoff")
-                .param("cutoff", Timestamp.from(cutoff))
-                .update();
+                        .param("cutoff", Timestamp.from(cutoff))
+                        .update()
+                + jdbc.sql("DELETE FROM project_snapshot_5m WHERE bucket < :cutoff")
+                        .param("cutoff", Timestamp.from(cutoff))
+                        .update();
     }
 
     private static final class Row {
