@@ -89,7 +89,7 @@ class OverviewPage {
                         .sum();
         model.addAttribute("live", working > 0);
         if (caller.isAdmin()) {
-            model.addAttribute("upstreams", upstreams.upstreams());
+            model.addAttribute("upstreams", upstreams.upstreams(false));
             model.addAttribute("nodes", nodes.findAll(node.deadBefore(now)));
         }
         return "overview";

@@ -15,8 +15,9 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  * <ul>
  *   <li>With {@code batch_id}: {@code job_batch_idx (batch_id, id)} backwards from the cursor,
  *       its state and other filters checked on each row of that one batch.
- *   <li>With {@code custom_id} alone (only batch lines carry one): each of the projects' batches,
- *       newest first, probed on {@code job_batch_custom_id_idx (batch_id, custom_id)}.
+ *   <li>{@code custom_id} has no index of its own (V008 dropped it: it cost a tenth of a batch's
+ *       insert): with {@code batch_id} it is checked on that batch's rows; alone, on the ranges
+ *       below, which can read every job of the project.
  *   <li>Otherwise: one branch per (project, state) asked, each planned for its values: the
  *       range of {@code job_project_state_idx (project_id, state, id)} read backwards from the
  *       cursor, or for a state that is most of the table the primary key backwards; each stops
@@ -72,12 +73,6 @@ class JobSearchesImpl implements JobSearches {
                     + " FROM job j WHERE j.batch_id = :batchId AND j.state = ANY(CAST(:states AS text[]))"
                     + projects.formatted("j.project_id") + " AND " + String.join(" AND ", conditions)
                     + " ORDER BY j.id DESC LIMIT :limit";
-        } else if (f.customId() != null) {
-            sql = "SELECT " + COLUMNS + " FROM batch b CROSS JOIN LATERAL (SELECT * FROM job j"
-                    + " WHERE j.batch_id = b.id AND j.state = ANY(CAST(:states AS text[])) AND "
-                    + String.join(" AND ", conditions)
-                    + ") j WHERE b.id IS NOT NULL" + projects.formatted("b.project_id")
-                    + " ORDER BY j.id DESC LIMIT :limit";
         } else {
             // One branch per project and state, their values written in: each branch is planned
             // for its own (a state with few rows reads job_project_state_idx; a state that is most
@@ -104,15 +99,13 @@ class JobSearchesImpl implements JobSearches {
         }
         JdbcClient.StatementSpec statement =
                 jdbc.sql(sql).param("before", f.beforeId()).param("limit", limit);
-        if (f.batchId() != null || f.customId() != null) {
-            statement = statement.param(
-                    "states", f.states().stream().map(JobState::wireName).toArray(String[]::new));
-        }
-        if (f.projects() != null && (f.batchId() != null || f.customId() != null)) {
-            statement = statement.param("projects", f.projects().toArray(Long[]::new));
-        }
         if (f.batchId() != null) {
-            statement = statement.param("batchId", f.batchId());
+            statement = statement
+                    .param("batchId", f.batchId())
+                    .param("states", f.states().stream().map(JobState::wireName).toArray(String[]::new));
+            if (f.projects() != null) {
+                statement = statement.param("projects", f.projects().toArray(Long[]::new));
+            }
         }
         if (f.priority() != null) {
             statement = statement.param("priority", f.priority().rank());
