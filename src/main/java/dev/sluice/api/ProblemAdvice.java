@@ -163,8 +163,10 @@ class ProblemAdvice extends ResponseEntityExceptionHandler {
                         "field",
                         "(query)",
                         "rule",
-                        "must finish within sluice.api.search-timeout ("
-                                + e.timeout().toMillis() + " ms); add state, batch_id or a created range")));
+                        e.timeout() == null
+                                ? e.getMessage()
+                                : "must finish within sluice.api.search-timeout ("
+                                        + e.timeout().toMillis() + " ms); add state, batch_id or a created range")));
         return p;
     }
 

@@ -31,6 +31,7 @@ public class BatchActions {
 
     private final JdbcClient jdbc;
     private final JobRepository jobs;
+    private final BatchRepository batches;
     private final AuditLog audit;
     private final TransactionTemplate transaction;
     private final ApplicationEventPublisher events;
@@ -39,12 +40,14 @@ public class BatchActions {
     BatchActions(
             JdbcClient jdbc,
             JobRepository jobs,
+            BatchRepository batches,
             AuditLog audit,
             TransactionTemplate transaction,
             ApplicationEventPublisher events,
             Clock clock) {
         this.jdbc = jdbc;
         this.jobs = jobs;
+        this.batches = batches;
         this.audit = audit;
         this.transaction = transaction;
         this.events = events;
@@ -60,7 +63,9 @@ public class BatchActions {
         Instant now = clock.instant();
         transaction.executeWithoutResult(status -> {
             lockVisible(by, batchId);
-            jdbc.sql("UPDATE batch SET cancelled_at = coalesce(cancelled_at, :now) WHERE id = :id")
+            // A finished batch stays finished: there is nothing left to cancel.
+            jdbc.sql(
+                            "UPDATE batch SET cancelled_at = coalesce(cancelled_at, :now) WHERE id = :id AND finished_at IS NULL")
                     .param("now", Timestamp.from(now))
                     .param("id", batchId)
                     .update();
@@ -70,11 +75,20 @@ public class BatchActions {
         return new Outcome(batchId, cancelled);
     }
 
-    /** Cancels the batch's unsent jobs, a chunk per statement, until none is left; how many. */
+    /** Cancels the batch's unsent jobs as an operator's cancel does; how many. */
     public long cancelUnsent(long batchId, Instant now) {
+        return cancelUnsent(jobs, batchId, "batch cancelled by operator", now);
+    }
+
+    /**
+     * Cancels the batch's unsent jobs with {@code detail} as their error, a chunk per statement,
+     * until a statement finds none; how many.
+     */
+    public static long cancelUnsent(JobRepository jobs, long batchId, String detail, Instant now) {
         long cancelled = 0;
-        for (int n = CHUNK; n == CHUNK; ) {
-            n = jobs.cancelUnsentInBatch(batchId, "batch cancelled by operator", CHUNK, now);
+        for (int n = jobs.cancelUnsentInBatch(batchId, detail, CHUNK, now);
+                n > 0;
+                n = jobs.cancelUnsentInBatch(batchId, detail, CHUNK, now)) {
             cancelled += n;
         }
         return cancelled;
@@ -89,10 +103,12 @@ public class BatchActions {
         Instant now = clock.instant();
         Map<String, Long> retried = new HashMap<>();
         transaction.executeWithoutResult(status -> {
-            long project = lockVisible(by, batchId);
+            // Locks in the one order: the project's enqueue lock (checkRoom), the batch row, jobs.
+            long project = BatchProgress.find(batches, batchId, by.visibility()).projectId();
             if (project == by.project().id()) {
                 JobService.checkRoom(jobs, by.owner(), jobs.countFailedInBatch(batchId));
             }
+            lockVisible(by, batchId);
             for (Map<String, Integer> chunk = jobs.retryFailedInBatch(batchId, CHUNK, now);
                     !chunk.isEmpty();
                     chunk = jobs.retryFailedInBatch(batchId, CHUNK, now)) {

@@ -15,7 +15,25 @@ import org.springframework.stereotype.Service;
 public class BatchProgress {
 
     /** Counts per state; {@code finished} when no job is left to run. */
-    public record Status(long id, Instant createdAt, long total, Map<JobState, Long> counts, boolean finished) {}
+    public record Status(long id, Instant createdAt, long total, Map<JobState, Long> counts, boolean finished) {
+
+        /**
+         * The batch as its last count (by the batch tracker) has it: jobs at work are shown as
+         * claimed, and it is finished once the tracker has marked it so.
+         */
+        public static Status of(BatchCatalog.Summary b) {
+            Map<JobState, Long> counts = new java.util.EnumMap<>(JobState.class);
+            for (JobState s : JobState.values()) {
+                counts.put(s, 0L);
+            }
+            counts.put(JobState.QUEUED, b.counts().queued());
+            counts.put(JobState.CLAIMED, b.counts().running());
+            counts.put(JobState.SUCCEEDED, b.counts().succeeded());
+            counts.put(JobState.FAILED, b.counts().failed());
+            counts.put(JobState.CANCELLED, b.counts().cancelled());
+            return new Status(b.id(), b.createdAt(), b.jobCount(), counts, b.finishedAt() != null);
+        }
+    }
 
     private final BatchRepository batches;
     private final JobRepository jobs;

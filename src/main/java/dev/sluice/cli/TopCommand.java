@@ -35,7 +35,7 @@ final class TopCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         boolean live = cli.terminal && !once && !output.json();
         do {
-            JsonNode q = cli.client().get("/api/v1/queue");
+            JsonNode q = cli.client().get("/api/v1/queue?by_upstream=true");
             if (output.json()) {
                 cli.out.println(q);
             } else {
@@ -65,7 +65,7 @@ final class TopCommand implements Callable<Integer> {
             long rpm = u.path("requests_per_minute").asLong();
             long inFlight = u.path("max_in_flight").asLong();
             cli.out.printf(
-                    "%-20s %10d %10d %10d %9d %12s %10s%n",
+                    "%-20s %10d %10d %10d %9d %12s %13s%n",
                     e.getKey(),
                     queued.path("high").asLong(),
                     queued.path("normal").asLong(),

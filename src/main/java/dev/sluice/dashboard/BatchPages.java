@@ -1,5 +1,6 @@
 package dev.sluice.dashboard;
 
+import dev.sluice.api.ApiProperties;
 import dev.sluice.batch.BatchActions;
 import dev.sluice.batch.BatchCatalog;
 import dev.sluice.batch.BatchProgress;
@@ -8,7 +9,6 @@ import dev.sluice.job.JobSearches;
 import dev.sluice.job.JobService;
 import dev.sluice.job.JobState;
 import dev.sluice.project.Caller;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +30,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 class BatchPages {
 
     private static final int PAGE = 25;
+    /** The largest batch whose page counts its jobs at each load (and refresh). */
+    private static final long LIVE_COUNT_MAX = 100_000;
     /** The finished jobs a batch's wait distribution is drawn from: its latest. */
     private static final int WAIT_SAMPLE = 5_000;
 
@@ -39,6 +41,7 @@ class BatchPages {
     private final JobService jobs;
     private final JobRepository jobRows;
     private final Charts charts;
+    private final ApiProperties api;
 
     BatchPages(
             BatchCatalog catalog,
@@ -46,7 +49,9 @@ class BatchPages {
             BatchActions actions,
             JobService jobs,
             JobRepository jobRows,
-            Charts charts) {
+            Charts charts,
+            ApiProperties api) {
+        this.api = api;
         this.catalog = catalog;
         this.progress = progress;
         this.actions = actions;
@@ -86,7 +91,10 @@ class BatchPages {
             @RequestParam(required = false) String state,
             Model model) {
         BatchCatalog.Summary batch = catalog.get(id, caller.visibility());
-        BatchProgress.Status now = progress.status(id, caller.visibility());
+        // Counting reads every job of the batch: a big one shows the tracker's counts instead.
+        BatchProgress.Status now = batch.jobCount() <= LIVE_COUNT_MAX
+                ? progress.status(id, caller.visibility())
+                : BatchProgress.Status.of(batch);
         List<BatchCatalog.Point> points = catalog.progress(id, Instant.EPOCH, 500);
         List<List<Object>> data = new ArrayList<>();
         data.add(points.stream().map(p -> (Object) p.at().getEpochSecond()).toList());
@@ -116,7 +124,7 @@ class BatchPages {
                         null,
                         Long.MAX_VALUE),
                 50,
-                Duration.ofSeconds(5));
+                api.searchTimeout());
         model.addAttribute("batch", batch);
         model.addAttribute("now", now);
         model.addAttribute(

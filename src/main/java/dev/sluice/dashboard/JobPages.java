@@ -1,5 +1,6 @@
 package dev.sluice.dashboard;
 
+import dev.sluice.api.ApiProperties;
 import dev.sluice.callback.CallbackRepository;
 import dev.sluice.history.JobStatusHistory;
 import dev.sluice.history.JobStatusHistoryRepository;
@@ -10,7 +11,6 @@ import dev.sluice.job.JobState;
 import dev.sluice.project.AuditedActions;
 import dev.sluice.project.Caller;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
@@ -37,6 +37,7 @@ class JobPages {
     private final AuditedActions actions;
     private final Charts charts;
     private final Clock clock;
+    private final ApiProperties api;
 
     JobPages(
             JobService jobs,
@@ -44,7 +45,9 @@ class JobPages {
             CallbackRepository callbacks,
             AuditedActions actions,
             Charts charts,
-            Clock clock) {
+            Clock clock,
+            ApiProperties api) {
+        this.api = api;
         this.jobs = jobs;
         this.history = history;
         this.callbacks = callbacks;
@@ -57,6 +60,7 @@ class JobPages {
     String list(
             @AuthenticationPrincipal Caller caller,
             @RequestParam(required = false) String state,
+            @RequestParam(name = "batch_id", required = false) Long batchId,
             @RequestParam(required = false) Long before,
             Model model) {
         JobState only = null;
@@ -72,13 +76,13 @@ class JobPages {
                         null,
                         null,
                         null,
-                        null,
+                        batchId,
                         null,
                         null,
                         null,
                         before == null ? Long.MAX_VALUE : before),
                 PAGE + 1,
-                Duration.ofSeconds(5));
+                api.searchTimeout());
         boolean more = page.size() > PAGE;
         List<JobSearches.JobSummary> shown = more ? page.subList(0, PAGE) : page;
         model.addAttribute("jobs", shown);
@@ -87,6 +91,7 @@ class JobPages {
                 "states",
                 List.of(JobState.values()).stream().map(JobState::wireName).toList());
         model.addAttribute("next", more ? shown.getLast().id() : null);
+        model.addAttribute("batchId", batchId);
         return "jobs";
     }
 

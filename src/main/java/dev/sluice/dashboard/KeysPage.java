@@ -73,6 +73,8 @@ class KeysPage {
                 expires = OffsetDateTime.parse(expiresAt.strip()).toInstant();
                 if (!expires.isAfter(clock.instant())) {
                     problems.add("expires_at must be in the future");
+                } else if (expires.isAfter(Instant.parse("9999-12-31T23:59:59Z"))) {
+                    problems.add("expires_at must be no later than 9999-12-31T23:59:59Z");
                 }
             } catch (DateTimeParseException e) {
                 problems.add("expires_at must be an RFC 3339 time such as 2027-01-01T00:00:00Z");

@@ -24,7 +24,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 @Controller
 class UpstreamPage {
 
-    private static final int MAX_TEXT = 200;
+    /** As the API takes them (PauseController). */
+    private static final int MAX_TEXT = 500;
 
     private final UpstreamReport report;
     private final Upstreams upstreams;

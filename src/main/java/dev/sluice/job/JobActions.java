@@ -9,8 +9,17 @@ public interface JobActions {
     /** queued, claimed or submit_unknown -> cancelled; false in any other state or when unknown. */
     boolean cancel(long jobId, Instant now);
 
-    /** failed or submit_unknown -> queued by an operator: fresh attempts, a new request upstream. */
+    /**
+     * failed or submit_unknown -> queued by an operator: fresh attempts, a new request upstream;
+     * its batch, if any, open again. Call after {@link #lockBatchOf}.
+     */
     boolean retry(long jobId, Instant now);
+
+    /**
+     * Locks the job's batch row, if it has one, until the transaction ends: every change of a
+     * batch's state takes the project's enqueue lock (if any), then the batch row, then job rows.
+     */
+    void lockBatchOf(long jobId);
 
     /**
      * Up to {@code limit} of a batch's jobs not yet sent (queued, claimed or submit_unknown) ->

@@ -56,14 +56,23 @@ class JobActionsImpl implements JobActions {
                         lease_expires_at = NULL, deferrals = 0
                     WHERE j.id = :id AND j.state IN ('failed', 'submit_unknown')
                     RETURNING j.id, j.attempts, j.batch_id),
-                -- Its batch, if finished, is open again (its row locked after the job's; the
-                -- batch tracker and batch actions never wait for a job row while holding it).
+                -- Its batch is open again and no longer cancelled (a cancelled batch's tracker
+                -- would cancel the job again). JobService.retry locked the batch row first.
                 reopened AS (
-                    UPDATE batch SET finished_at = NULL
-                    WHERE id = (SELECT batch_id FROM retried) AND finished_at IS NOT NULL)
+                    UPDATE batch SET finished_at = NULL, cancelled_at = NULL
+                    WHERE id = (SELECT batch_id FROM retried))
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
                 SELECT id, :now, 'queue', 'queued', attempts, 'retried by operator' FROM retried
                 """).param("id", jobId).param("now", JobSql.ts(now)).update() == 1;
+    }
+
+    @Override
+    public void lockBatchOf(long jobId) {
+        // Index: the job's and the batch's primary keys.
+        jdbc.sql("SELECT id FROM batch WHERE id = (SELECT batch_id FROM job WHERE id = :id) FOR UPDATE")
+                .param("id", jobId)
+                .query(Long.class)
+                .list();
     }
 
     @Override

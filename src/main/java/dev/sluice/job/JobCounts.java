@@ -86,6 +86,6 @@ public interface JobCounts {
     /** The jobs that finished after {@code after} up to {@code upTo}, by project and priority. */
     List<FinishedWindow> finishedBetween(Instant after, Instant upTo);
 
-    /** Queued jobs by upstream and priority: one project's, or every project's when it is null. */
-    Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority(Long projectId);
+    /** One project's queued jobs by upstream and priority. */
+    Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriorityInProject(long projectId);
 }

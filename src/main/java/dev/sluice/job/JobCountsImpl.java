@@ -324,14 +324,12 @@ class JobCountsImpl implements JobCounts {
     }
 
     @Override
-    public Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriority(Long projectId) {
-        // Every project's: job_claim_idx (upstream, priority, fair_tag, id) WHERE queued. One
-        // project's: job_project_queued_idx (project_id, priority) WHERE queued, upstream from the row.
+    public Map<String, Map<Priority, Long>> countQueuedByUpstreamAndPriorityInProject(long projectId) {
+        // job_project_queued_idx (project_id, priority) WHERE queued, the upstream from each row.
         Map<String, Map<Priority, Long>> out = new java.util.TreeMap<>();
-        jdbc.sql("SELECT upstream, priority, count(*) AS n FROM job WHERE state = 'queued'"
-                        + (projectId == null ? "" : " AND project_id = :project")
+        jdbc.sql("SELECT upstream, priority, count(*) AS n FROM job WHERE state = 'queued' AND project_id = :project"
                         + " GROUP BY upstream, priority")
-                .paramSource(projectId == null ? Map.of() : Map.of("project", projectId))
+                .param("project", projectId)
                 .query(rs -> {
                     out.computeIfAbsent(rs.getString("upstream"), u -> new EnumMap<>(Priority.class))
                             .put(Priority.ofRank(rs.getInt("priority")), rs.getLong("n"));

@@ -172,6 +172,7 @@ public class JobService {
             if (before.projectId() == caller.projectId()) {
                 checkRoom(jobs, caller, 1);
             }
+            jobs.lockBatchOf(id);
             return jobs.retry(id, clock.instant());
         }));
         Job job = jobs.findById(id).orElseThrow(() -> new JobNotFoundException(id));

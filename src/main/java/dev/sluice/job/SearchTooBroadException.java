@@ -13,6 +13,13 @@ public class SearchTooBroadException extends RuntimeException {
         this.timeout = timeout;
     }
 
+    /** A search refused before it ran, for {@code why}. */
+    public SearchTooBroadException(String why) {
+        super(why);
+        this.timeout = null;
+    }
+
+    /** The time the search had; null when it was refused before it ran. */
     public Duration timeout() {
         return timeout;
     }

@@ -31,6 +31,10 @@ public class DashboardSessions {
             refusal[0] = "key " + outcome.refusal();
             return null;
         }
+        if (!outcome.caller().scopes().contains(Scope.READ) && !outcome.caller().isAdmin()) {
+            refusal[0] = "key has no read scope: the dashboard shows jobs, which only read and admin keys see";
+            return null;
+        }
         HttpSession old = request.getSession(false);
         if (old != null) {
             old.invalidate();

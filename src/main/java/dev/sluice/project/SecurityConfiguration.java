@@ -90,7 +90,10 @@ class SecurityConfiguration {
                             .hasAuthority(Scope.ADMIN.authority());
                     a.requestMatchers(HttpMethod.POST, "/ui/batches/**", "/ui/jobs/**")
                             .hasAnyAuthority(Scope.SUBMIT.authority(), Scope.ADMIN.authority());
-                    a.anyRequest().authenticated();
+                    // Signing out needs no scope; every page shows jobs, which a key reads with
+                    // read (a submit-only key, a producer's, cannot sign in at all).
+                    a.requestMatchers(HttpMethod.POST, "/logout").authenticated();
+                    a.anyRequest().hasAnyAuthority(Scope.READ.authority(), Scope.ADMIN.authority());
                 });
         return http.build();
     }

@@ -84,7 +84,7 @@ class PartitionMaintainer implements Background {
         int created = ensurePartitions(now);
         List<String> dropped = dropPartitions(now);
         long deleted = deleteFinishedJobs(now.minus(properties.finishedJobRetention()));
-        projectSnapshots.deleteBefore(now.minus(properties.snapshotRetention()));
+        projectSnapshots.deleteBefore(now.minus(properties.snapshotRetention()), now);
         if (created > 0 || !dropped.isEmpty() || deleted > 0) {
             log.info(
                     "partition upkeep: {} partition(s) made, {} dropped {}, {} finished job(s) deleted",

@@ -27,6 +27,9 @@ class ProjectSnapshots {
     /** The longest window counted at once (after a long stop, the rest is not counted). */
     private static final Duration MAX_WINDOW = Duration.ofHours(1);
 
+    /** How long each snapshot is kept (its five-minute bucket, as long as snapshot-retention). */
+    private static final Duration RAW_KEPT = Duration.ofDays(2);
+
     private final JdbcClient jdbc;
     private final JobRepository jobs;
 
@@ -140,9 +143,12 @@ class ProjectSnapshots {
      * Deletes the snapshots and buckets from before {@code cutoff}; how many rows. Index:
      * project_snapshot_taken_idx, project_snapshot_5m_bucket_idx.
      */
-    int deleteBefore(Instant cutoff) {
+    int deleteBefore(Instant cutoff, Instant now) {
+        // Only the last hour is ever drawn from each snapshot (a day and a week from the buckets):
+        // the snapshots themselves are kept two days.
+        Instant raw = cutoff.isAfter(now.minus(RAW_KEPT)) ? cutoff : now.minus(RAW_KEPT);
         return jdbc.sql("DELETE FROM project_snapshot WHERE taken_at < :cutoff")
-                        .param("cutoff", Timestamp.from(cutoff))
+                        .param("cutoff", Timestamp.from(raw))
                         .update()
                 + jdbc.sql("DELETE FROM project_snapshot_5m WHERE bucket < :cutoff")
                         .param("cutoff", Timestamp.from(cutoff))

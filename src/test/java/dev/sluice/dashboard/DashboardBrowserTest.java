@@ -60,6 +60,7 @@ class DashboardBrowserTest {
     String project;
     String submitKey;
     String readKey;
+    String producerKey;
     long batchId;
 
     @BeforeAll
@@ -95,6 +96,7 @@ class DashboardBrowserTest {
         project = "ui-" + UUID.randomUUID().toString().substring(0, 8);
         submitKey = key("submit", "read");
         readKey = key("read");
+        producerKey = key("submit");
         batchId = submitBatch();
     }
 
@@ -273,6 +275,11 @@ class DashboardBrowserTest {
         assertThat(browser.findElement(By.id("login-error")).getText()).startsWith("Not signed in: key");
         browser.get(url("/"));
         assertThat(browser.getCurrentUrl()).as("not signed in: back to /login").isEqualTo(url("/login"));
+        browser.findElement(By.name("key")).sendKeys(producerKey);
+        browser.findElement(By.cssSelector("#login button")).click();
+        assertThat(browser.findElement(By.id("login-error")).getText())
+                .as("a submit-only key reads no jobs, so it cannot sign in")
+                .contains("no read scope");
 
         // A signed-in session posting an action without the form's token changes nothing.
         HttpClient http = HttpClient.newBuilder()
@@ -290,6 +297,7 @@ class DashboardBrowserTest {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(in.statusCode()).isEqualTo(302);
+        assertThat(in.headers().firstValue("Location").orElseThrow()).endsWith("/");
         HttpResponse<String> forged = http.send(
                 HttpRequest.newBuilder(URI.create(url("/ui/batches/" + batchId + "/retry-failed")))
                         .POST(HttpRequest.BodyPublishers.noBody())

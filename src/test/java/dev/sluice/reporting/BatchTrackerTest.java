@@ -155,5 +155,37 @@ class BatchTrackerTest {
         clock.advance(Duration.ofSeconds(20));
         tracker.runOnce();
         assertThat(listed(b).get("state").asString()).isEqualTo("cancelled");
+
+        // One of its jobs failed and retried by hand: the batch runs again, and the next count
+        // does not cancel what the operator just queued.
+        jdbc.sql("UPDATE job SET state = 'failed', finished_at = now() WHERE batch_id = ? AND custom_id = 'c0'")
+                .param(b)
+                .update();
+        long c0 = jdbc.sql("SELECT id FROM job WHERE batch_id = ? AND custom_id = 'c0'")
+                .param(b)
+                .query(Long.class)
+                .single();
+        assertThat(api.post("/api/v1/jobs/" + c0 + "/retry", "application/json", "")
+                        .status())
+                .isEqualTo(200);
+        assertThat(listed(b).get("state").asString()).isEqualTo("running");
+        clock.advance(Duration.ofSeconds(20));
+        tracker.runOnce();
+        assertThat(api.job(c0).get("state").asString()).isEqualTo("queued");
+    }
+
+    @Test
+    void cancellingAFinishedBatchLeavesItFinished() {
+        long b = batch(2);
+        finish(b, 2, "succeeded");
+        tracker.runOnce();
+        assertThat(listed(b).get("state").asString()).isEqualTo("finished");
+
+        assertThat(api.post("/api/v1/batches/" + b + "/cancel", "application/json", "")
+                        .json()
+                        .get("jobs")
+                        .asLong())
+                .isZero();
+        assertThat(listed(b).get("state").asString()).isEqualTo("finished");
     }
 }

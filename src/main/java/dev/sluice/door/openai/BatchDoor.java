@@ -205,17 +205,6 @@ class BatchDoor {
         return view(find(batchId, caller));
     }
 
-    /** Cancels the batch's unsent jobs, a page at a time, until none is left; how many. */
-    static long cancelUnsent(JobRepository jobs, long batchId, String detail, Instant now) {
-        long cancelled = 0;
-        for (int n = jobs.cancelUnsentInBatch(batchId, detail, CANCEL_PAGE, now);
-                n > 0;
-                n = jobs.cancelUnsentInBatch(batchId, detail, CANCEL_PAGE, now)) {
-            cancelled += n;
-        }
-        return cancelled;
-    }
-
     /** The batch object, its status and counts derived from its jobs now. */
     BatchObject view(BatchStore.Row row) {
         Map<JobState, Long> counts = jobs.countByStateInBatch(row.batchId());

@@ -54,7 +54,7 @@ class DoorUpkeep implements Background {
         int forgotten = requests.deleteCreatedBefore(now.minus(ChatDoor.RETRY_WINDOW));
         List<Long> due = store.findExpiring(now, BATCHES_PER_PASS);
         for (long batchId : due) {
-            long cancelled = BatchDoor.cancelUnsent(jobs, batchId, BatchOutput.EXPIRED, now);
+            long cancelled = dev.sluice.batch.BatchActions.cancelUnsent(jobs, batchId, BatchOutput.EXPIRED, now);
             store.closeWindow(batchId, cancelled > 0, now);
             if (cancelled > 0) {
                 log.info("batch_{} expired: {} job(s) not sent in its window were cancelled", batchId, cancelled);
@@ -64,7 +64,7 @@ class DoorUpkeep implements Background {
         for (long batchId : cancelling) {
             // Jobs a claimer held a moment ago were skipped by one statement and taken by the
             // next; the cancel is finished when a statement found nothing left.
-            BatchDoor.cancelUnsent(jobs, batchId, BatchOutput.CANCELLED, now);
+            dev.sluice.batch.BatchActions.cancelUnsent(jobs, batchId, BatchOutput.CANCELLED, now);
             store.finishCancel(batchId);
         }
         int done = due.size() + cancelling.size() + forgotten;
