@@ -6,14 +6,15 @@
 #        bench/run.sh --only rate_accuracy   that figure alone (about 1 min), a line in RESULTS.md
 #        bench/run.sh --only openai_batch    the OpenAI door's 100,000-line batch alone (about 3 min)
 #        bench/run.sh --only drain           drain_1 alone: 100,000 queued noop jobs, one instance (about 2 min)
+#        bench/run.sh --only enqueue         enqueue_batch alone: the 100,000-line batch, median of 3 (about 2 min)
 # Env:   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) JAVA_HOME (a JDK >= 21)
 # Prints "name value unit" lines, and appends a dated Markdown table to bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 QUICK=0; [ "${1:-}" = "--quick" ] && QUICK=1
-ONLY=; [ "${1:-}" = "--only" ] && ONLY=${2:?--only takes a figure: rate_accuracy, openai_batch or drain}
-case "$ONLY" in ""|rate_accuracy|openai_batch|drain) ;; *) echo "--only knows rate_accuracy, openai_batch and drain, not $ONLY" >&2; exit 2;; esac
+ONLY=; [ "${1:-}" = "--only" ] && ONLY=${2:?--only takes a figure: rate_accuracy, openai_batch, drain or enqueue}
+case "$ONLY" in ""|rate_accuracy|openai_batch|drain|enqueue) ;; *) echo "--only knows rate_accuracy, openai_batch, drain and enqueue, not $ONLY" >&2; exit 2;; esac
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGOPTIONS="-c client_min_messages=warning"
 DB=sluice_bench
@@ -173,6 +174,26 @@ drain() {
   stop one
 }
 
+# enqueue: enqueue_batch alone, as the full run measures it (dispatch off, median of 3).
+enqueue() {
+  echo "# enqueue (dispatch off)" >&2
+  start api 18080 --sluice.dispatch.enabled=false
+  enqueue_batch
+  stop api
+}
+
+enqueue_batch() {
+  for i in $(seq 1 "$BATCH"); do
+    printf '{"custom_id":"c%d","endpoint":"/v1/bench","payload":{"prompt":"hello %d"},"token_count":10,"priority":"normal"}\n' "$i" "$i"
+  done >"$work/batch.ndjson"
+  local rates=() i
+  for i in 1 2 3; do
+    fresh
+    rates+=("$(load batch enqueue_batch http://localhost:18080 "$work/batch.ndjson" | awk '{print $2}')")
+  done
+  out enqueue_batch "$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)" jobs/s
+}
+
 if [ -n "$ONLY" ]; then
   "$ONLY"
   echo "| $(date -u +%Y-%m-%d) $ONLY alone | $(awk '{printf "%s%s %s %s", sep, $1, $2, $3; sep="; "}' "$work/figures") |" >>bench/RESULTS.md
@@ -188,15 +209,7 @@ ceil() { awk -v k="$1" '$1 == k {print $2}' "$work/ceiling"; }
 echo "# enqueue (dispatch off)" >&2
 q -c "SELECT 1" >/dev/null
 start api 18080 --sluice.dispatch.enabled=false
-for i in $(seq 1 "$BATCH"); do
-  printf '{"custom_id":"c%d","endpoint":"/v1/bench","payload":{"prompt":"hello %d"},"token_count":10,"priority":"normal"}\n' "$i" "$i"
-done >"$work/batch.ndjson"
-rates=()
-for i in 1 2 3; do
-  fresh
-  rates+=("$(load batch enqueue_batch http://localhost:18080 "$work/batch.ndjson" | awk '{print $2}')")
-done
-out enqueue_batch "$(printf '%s\n' "${rates[@]}" | sort -n | sed -n 2p)" jobs/s
+enqueue_batch
 fresh
 out enqueue_single "$(load single enqueue_single http://localhost:18080 "$SINGLE" 8 "$body" $((SINGLE / 2)) | awk '{print $2}')" jobs/s
 out http_ceiling "$(load rate http_ceiling http://localhost:18080/actuator/info "$SINGLE" 8 | awk '{print $2}')" requests/s

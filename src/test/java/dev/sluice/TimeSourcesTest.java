@@ -27,7 +27,7 @@ class TimeSourcesTest {
     private static final Pattern CALENDAR_INSTANT = Pattern.compile(
             "(Instant|OffsetDateTime|ZonedDateTime)\\.parse\\(\"\\d{4}-|LocalDate(Time)?\\.of\\(\\d{4}");
 
-    /** The one line that may read the system clock, in each application's clock bean. */
+    /** The one line that may read the system clock, in each application's clock (the CLI's too). */
     private static final String SYSTEM_CLOCK = "return Clock." + "systemUTC();";
 
     @Test
@@ -35,6 +35,7 @@ class TimeSourcesTest {
         assertThat(offenders(Path.of("src/main/java"), WALL_CLOCK))
                 .containsExactly(
                         "src/main/java/dev/sluice/SluiceApplication.java: " + SYSTEM_CLOCK,
+                        "src/main/java/dev/sluice/cli/SluiceCli.java: " + SYSTEM_CLOCK,
                         "src/main/java/dev/sluice/emulator/EmulatorApplication.java: " + SYSTEM_CLOCK);
     }
 

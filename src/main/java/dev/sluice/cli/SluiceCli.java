@@ -1,6 +1,7 @@
 package dev.sluice.cli;
 
 import java.io.PrintStream;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -45,6 +46,9 @@ public final class SluiceCli implements Callable<Integer> {
     final PrintStream out;
     final PrintStream err;
     final boolean terminal;
+    /** The CLI's one clock (what {@code top} prints; waits and rates use System.nanoTime). */
+    final Clock clock = systemClock();
+
     private SluiceClient client;
 
     SluiceCli(Map<String, String> env, PrintStream out, PrintStream err, boolean terminal) {
@@ -77,6 +81,10 @@ public final class SluiceCli implements Callable<Integer> {
     public Integer call() {
         new CommandLine(this).usage(out);
         return 2;
+    }
+
+    private static Clock systemClock() {
+        return Clock.systemUTC();
     }
 
     /** The API client, made on first use from the environment. */

@@ -55,7 +55,9 @@ final class TopCommand implements Callable<Integer> {
         String who = q.path("project").isNull() || q.path("project").isMissingNode()
                 ? "every project"
                 : q.get("project").asString();
-        cli.out.println("sluice top — " + who + " — " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS));
+        cli.out.println("sluice top — " + who + " — "
+                + LocalTime.now(cli.clock.withZone(java.time.ZoneId.systemDefault()))
+                        .truncatedTo(ChronoUnit.SECONDS));
         cli.out.printf(
                 "%-20s %10s %10s %10s %9s %12s %10s%n",
                 "UPSTREAM", "HIGH", "NORMAL", "LOW", "RUNNING", "REQ/MIN", "IN FLIGHT");
