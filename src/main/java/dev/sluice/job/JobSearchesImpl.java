@@ -18,10 +18,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  *   <li>{@code custom_id} has no index of its own (V008 dropped it: it cost a tenth of a batch's
  *       insert): with {@code batch_id} it is checked on that batch's rows; alone, by one
  *       (parallel) scan of the table, about a second at 10,000,000 jobs.
- *   <li>Otherwise: one branch per (project, state) asked, each planned for its values: the
- *       range of {@code job_project_state_idx (project_id, state, id)} read backwards from the
- *       cursor, or for a state that is most of the table the primary key backwards; each stops
- *       at {@code limit} matches, and they are merged newest first. A filter that matches few of
+ *   <li>Otherwise: one branch per (project, state) asked, each planned for its values: failed,
+ *       cancelled and submit_unknown from {@code job_project_state_idx (project_id, state, id)}
+ *       (those states alone), queued from job_project_queued_idx, claimed and submitted from
+ *       job_lease_idx, or the primary key backwards where a state is most of the table; each
+ *       stops at {@code limit} matches, and they are merged newest first. A filter that matches few of
  *       a range's rows (a rare model) reads more of it; {@code JobService.search} bounds the
  *       whole statement in time.
  * </ul>

@@ -221,13 +221,18 @@ class DashboardBrowserTest {
         browser.findElement(By.cssSelector("#upstream-pacedmint input[name='reason']"))
                 .sendKeys("from the browser test");
         browser.findElement(By.cssSelector("#upstream-pacedmint button.pause")).click();
-        Files.writeString(
-                SCREENSHOTS.resolve("after-pause.html"), browser.getPageSource() + "\n" + browser.getCurrentUrl());
-        assertThat(browser.findElement(By.id("notice")).getText()).contains("Paused pacedmint");
+        await().atMost(Duration.ofSeconds(10)).until(() -> noticeSays("Paused pacedmint"));
         assertThat(paused("pacedmint")).as("the API agrees").isEqualTo("from the browser test");
         shoot("upstreams-paused");
         browser.findElement(By.cssSelector("#upstream-pacedmint button.resume")).click();
+        await().atMost(Duration.ofSeconds(10)).until(() -> noticeSays("Resumed pacedmint"));
         assertThat(paused("pacedmint")).isNull();
+    }
+
+    /** Whether the page the last action led to says {@code text} (it has loaded). */
+    private boolean noticeSays(String text) {
+        return browser.findElements(By.id("notice")).stream()
+                .anyMatch(n -> n.getText().contains(text));
     }
 
     /** The upstream's pause reason as GET /api/v1/upstreams gives it; null when not paused. */
