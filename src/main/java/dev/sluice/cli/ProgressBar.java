@@ -47,8 +47,10 @@ final class ProgressBar {
         int filled = (int) Math.round(share * WIDTH);
         StringBuilder b = new StringBuilder(label).append(" [");
         b.append("#".repeat(filled)).append(".".repeat(WIDTH - filled)).append("] ");
-        b.append(String.format(
-                Locale.ROOT, "%3d%%  %s/%s %s", Math.round(share * 100), count(done), count(total), unit));
+        b.append(String.format(Locale.ROOT, "%3d%%  %s/%s", Math.round(share * 100), count(done), count(total)));
+        if (!unit.equals("bytes")) {
+            b.append(' ').append(unit);
+        }
         if (perSecond != null && perSecond > 0) {
             b.append(String.format(Locale.ROOT, "  %s/s", rate(perSecond)));
             if (done < total) {
