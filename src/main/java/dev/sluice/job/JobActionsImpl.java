@@ -33,15 +33,14 @@ class JobActionsImpl implements JobActions {
                 """).param("id", jobId).param("now", JobSql.ts(now)).update() == 1;
     }
 
-    @Override
-    public boolean retry(long jobId, Instant now) {
-        return jdbc.sql("""
-                WITH retried AS (
-                    -- Its turn: the head of its queue (first in line, as an old job should be, but
-                    -- never behind the head, so a job that failed days ago cannot pull the head of
-                    -- the queue back and let new projects' jobs in ahead of everyone). The head is
-                    -- the first ready entry of job_claim_idx, or with none the last turn given.
-                    UPDATE job j
+    /**
+     * What an operator's retry sets on a job {@code j}: queued, fresh attempts, nothing of its last
+     * request. Its turn: the head of its queue (first in line, as an old job should be, but never
+     * behind the head, so a job that failed days ago cannot pull the head of the queue back and let
+     * new projects' jobs in ahead of everyone). The head is the first ready entry of
+     * job_claim_idx, or with none the last turn given.
+     */
+    private static final String REQUEUE = """
                     SET state = 'queued', attempts = 0, run_after = :now, finished_at = NULL,
                         fair_tag = greatest(j.fair_tag, coalesce(
                             (SELECT q.fair_tag FROM job q
@@ -54,6 +53,14 @@ class JobActionsImpl implements JobActions {
                         upstream_session = NULL, upstream_seq_id = NULL, upstream_request_id = NULL,
                         next_poll_at = NULL, poll_errors = 0, send_started_at = NULL, lease_owner = NULL,
                         lease_expires_at = NULL, deferrals = 0
+            """;
+
+    @Override
+    public boolean retry(long jobId, Instant now) {
+        return jdbc.sql("""
+                WITH retried AS (
+                    UPDATE job j
+                """ + REQUEUE + """
                     WHERE j.id = :id AND j.state IN ('failed', 'submit_unknown')
                     RETURNING j.id, j.attempts, j.batch_id),
                 -- Its batch is open again and no longer cancelled (a cancelled batch's tracker
@@ -63,7 +70,11 @@ class JobActionsImpl implements JobActions {
                     WHERE id = (SELECT batch_id FROM retried))
                 INSERT INTO job_status_history (job_id, observed_at, source, state, attempt, detail)
                 SELECT id, :now, 'queue', 'queued', attempts, 'retried by operator' FROM retried
-                """).param("id", jobId).param("now", JobSql.ts(now)).update() == 1;
+                """)
+                        .param("id", jobId)
+                        .param("now", JobSql.ts(now))
+                        .update()
+                == 1;
     }
 
     @Override
@@ -114,18 +125,7 @@ class JobActionsImpl implements JobActions {
                     ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED),
                 retried AS (
                     UPDATE job j
-                    SET state = 'queued', attempts = 0, run_after = :now, finished_at = NULL,
-                        fair_tag = greatest(j.fair_tag, coalesce(
-                            (SELECT q.fair_tag FROM job q
-                             WHERE q.state = 'queued' AND q.upstream = j.upstream AND q.priority = j.priority
-                               AND q.run_after <= :now
-                             ORDER BY q.fair_tag LIMIT 1),
-                            (SELECT max(l.next_tag) FROM fair_lane l
-                             WHERE l.upstream = j.upstream AND l.priority = j.priority),
-                            0)),
-                        upstream_session = NULL, upstream_seq_id = NULL, upstream_request_id = NULL,
-                        next_poll_at = NULL, poll_errors = 0, send_started_at = NULL, lease_owner = NULL,
-                        lease_expires_at = NULL, deferrals = 0
+                """ + REQUEUE + """
                     FROM failed WHERE j.id = failed.id
                     RETURNING j.id, j.attempts, j.upstream),
                 history AS (

@@ -39,13 +39,7 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         } else if (key != null) {
             KeyCheck.Outcome outcome = check.check(withoutTinkerPrefix(key.strip()));
             if (outcome.caller() != null) {
-                Caller caller = outcome.caller();
-                List<SimpleGrantedAuthority> authorities = caller.scopes().stream()
-                        .map(s -> new SimpleGrantedAuthority(s.authority()))
-                        .toList();
-                var context = SecurityContextHolder.createEmptyContext();
-                context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities));
-                SecurityContextHolder.setContext(context);
+                letIn(outcome.caller());
             } else {
                 request.setAttribute(REFUSAL, "key " + outcome.refusal());
             }
@@ -55,6 +49,16 @@ final class ApiKeyFilter extends OncePerRequestFilter {
         } finally {
             SecurityContextHolder.clearContext();
         }
+    }
+
+    /** Makes {@code caller} the request's principal, with one authority per scope. */
+    static void letIn(Caller caller) {
+        List<SimpleGrantedAuthority> authorities = caller.scopes().stream()
+                .map(s -> new SimpleGrantedAuthority(s.authority()))
+                .toList();
+        var context = SecurityContextHolder.createEmptyContext();
+        context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities));
+        SecurityContextHolder.setContext(context);
     }
 
     /**

@@ -6,9 +6,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
-import java.util.List;
-import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
-import org.springframework.security.core.authority.SimpleGrantedAuthority;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -33,13 +30,7 @@ final class SessionKeyFilter extends OncePerRequestFilter {
         if (key instanceof String k && SecurityContextHolder.getContext().getAuthentication() == null) {
             KeyCheck.Outcome outcome = check.check(ApiKeyFilter.withoutTinkerPrefix(k));
             if (outcome.caller() != null) {
-                Caller caller = outcome.caller();
-                List<SimpleGrantedAuthority> authorities = caller.scopes().stream()
-                        .map(s -> new SimpleGrantedAuthority(s.authority()))
-                        .toList();
-                var context = SecurityContextHolder.createEmptyContext();
-                context.setAuthentication(UsernamePasswordAuthenticationToken.authenticated(caller, null, authorities));
-                SecurityContextHolder.setContext(context);
+                ApiKeyFilter.letIn(outcome.caller());
             } else {
                 session.invalidate();
             }
