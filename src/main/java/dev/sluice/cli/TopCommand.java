@@ -59,8 +59,8 @@ final class TopCommand implements Callable<Integer> {
                 + LocalTime.now(cli.clock.withZone(java.time.ZoneId.systemDefault()))
                         .truncatedTo(ChronoUnit.SECONDS));
         cli.out.printf(
-                "%-20s %10s %10s %10s %9s %12s %10s%n",
-                "UPSTREAM", "HIGH", "NORMAL", "LOW", "RUNNING", "REQ/MIN", "IN FLIGHT");
+                "%-20s %10s %10s %10s %9s %12s %13s%n",
+                "UPSTREAM", "HIGH", "NORMAL", "LOW", "RUNNING", "REQ/MIN", "MAX IN FLIGHT");
         q.get("rate_limits").properties().forEach(e -> {
             JsonNode u = e.getValue();
             JsonNode queued = u.path("queued");
