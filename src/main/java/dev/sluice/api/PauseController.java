@@ -3,9 +3,7 @@ package dev.sluice.api;
 import dev.sluice.api.UpstreamReport.PauseView;
 import dev.sluice.job.InvalidJobException;
 import dev.sluice.job.Violation;
-import dev.sluice.pause.Pause;
 import dev.sluice.pause.Pauses;
-import dev.sluice.project.AuditLog;
 import dev.sluice.project.Caller;
 import dev.sluice.upstream.Upstreams;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -18,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,21 +38,21 @@ class PauseController {
 
     private static final Set<String> PAUSE_FIELDS = Set.of("model", "reason", "until");
     private static final Set<String> RESUME_FIELDS = Set.of("model");
-    private static final int MAX_REASON = 500;
-    private static final int MAX_MODEL = 200;
+    private static final int MAX_REASON = PauseActions.MAX_REASON;
+    private static final int MAX_MODEL = PauseActions.MAX_MODEL;
     /** The furthest a pause may be set to end: a year; longer is "until resumed" (no until). */
     private static final Duration MAX_PAUSE = Duration.ofDays(366);
 
     private final Upstreams upstreams;
     private final Pauses pauses;
-    private final AuditLog audit;
+    private final PauseActions actions;
     private final ObjectMapper json;
     private final Clock clock;
 
-    PauseController(Upstreams upstreams, Pauses pauses, AuditLog audit, ObjectMapper json, Clock clock) {
+    PauseController(Upstreams upstreams, Pauses pauses, PauseActions actions, ObjectMapper json, Clock clock) {
         this.upstreams = upstreams;
         this.pauses = pauses;
-        this.audit = audit;
+        this.actions = actions;
         this.json = json;
         this.clock = clock;
     }
@@ -129,28 +126,11 @@ class PauseController {
     private record PauseRequest(String model, String reason, Instant until) {}
 
     private PauseView pauseOne(String name, PauseRequest r, Caller caller) {
-        Pause p = pauses.pause(name, r.model(), r.reason(), r.until(), by(caller));
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("model", r.model());
-        detail.put("reason", r.reason());
-        detail.put("until", r.until() == null ? null : r.until().toString());
-        audit.record(caller, "upstream.pause", "upstream:" + name, detail);
-        return PauseView.of(p);
+        return PauseView.of(actions.pause(caller, name, r.model(), r.reason(), r.until()));
     }
 
     private boolean resumeOne(String name, String model, Caller caller) {
-        boolean was = pauses.resume(name, model);
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("model", model);
-        detail.put("was_paused", was);
-        audit.record(caller, "upstream.resume", "upstream:" + name, detail);
-        return was;
-    }
-
-    private static String by(Caller caller) {
-        return caller == null
-                ? "sluice"
-                : "key " + caller.keyId() + " of project " + caller.project().name();
+        return actions.resume(caller, name, model);
     }
 
     private void requireUpstream(String name) {

@@ -1,12 +1,9 @@
 package dev.sluice.dashboard;
 
+import dev.sluice.api.PauseActions;
 import dev.sluice.api.UpstreamReport;
-import dev.sluice.pause.Pauses;
-import dev.sluice.project.AuditLog;
 import dev.sluice.project.Caller;
 import dev.sluice.upstream.Upstreams;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -18,25 +15,20 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * Upstreams (admin): limits, usage in the last minute and day, per model too, and whether each is
- * paused, with the pause and resume buttons (the same pauses as POST /api/v1/upstreams/{name}/pause,
- * audited alike).
+ * paused, with the pause and resume buttons ({@link PauseActions}, as POST
+ * /api/v1/upstreams/{name}/pause).
  */
 @Controller
 class UpstreamPage {
 
-    /** As the API takes them (PauseController). */
-    private static final int MAX_TEXT = 500;
-
     private final UpstreamReport report;
     private final Upstreams upstreams;
-    private final Pauses pauses;
-    private final AuditLog audit;
+    private final PauseActions actions;
 
-    UpstreamPage(UpstreamReport report, Upstreams upstreams, Pauses pauses, AuditLog audit) {
+    UpstreamPage(UpstreamReport report, Upstreams upstreams, PauseActions actions) {
         this.report = report;
         this.upstreams = upstreams;
-        this.pauses = pauses;
-        this.audit = audit;
+        this.actions = actions;
     }
 
     @GetMapping("/ui/upstreams")
@@ -55,22 +47,11 @@ class UpstreamPage {
             RedirectAttributes flash) {
         String m = blankToNull(model);
         String r = blankToNull(reason);
-        if (!upstreams.contains(name) || tooLong(m) || tooLong(r)) {
-            flash.addFlashAttribute(
-                    "notice", "Nothing paused: no such upstream, or a field over " + MAX_TEXT + " characters.");
+        if (!upstreams.contains(name) || tooLong(m, PauseActions.MAX_MODEL) || tooLong(r, PauseActions.MAX_REASON)) {
+            flash.addFlashAttribute("notice", "Nothing paused: no such upstream, or a field too long.");
             return "redirect:/ui/upstreams";
         }
-        pauses.pause(
-                name,
-                m,
-                r,
-                null,
-                "key " + caller.keyId() + " of project " + caller.project().name());
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("model", m);
-        detail.put("reason", r);
-        detail.put("until", null);
-        audit.record(caller, "upstream.pause", "upstream:" + name, detail);
+        actions.pause(caller, name, m, r, null);
         flash.addFlashAttribute("notice", "Paused " + name + (m == null ? "" : " model " + m) + ".");
         return "redirect:/ui/upstreams";
     }
@@ -82,15 +63,11 @@ class UpstreamPage {
             @AuthenticationPrincipal Caller caller,
             RedirectAttributes flash) {
         String m = blankToNull(model);
-        if (!upstreams.contains(name) || tooLong(m)) {
+        if (!upstreams.contains(name) || tooLong(m, PauseActions.MAX_MODEL)) {
             flash.addFlashAttribute("notice", "Nothing resumed: no such upstream.");
             return "redirect:/ui/upstreams";
         }
-        boolean was = pauses.resume(name, m);
-        Map<String, Object> detail = new LinkedHashMap<>();
-        detail.put("model", m);
-        detail.put("was_paused", was);
-        audit.record(caller, "upstream.resume", "upstream:" + name, detail);
+        boolean was = actions.resume(caller, name, m);
         flash.addFlashAttribute(
                 "notice", (was ? "Resumed " : "Was not paused: ") + name + (m == null ? "" : " model " + m) + ".");
         return "redirect:/ui/upstreams";
@@ -100,7 +77,7 @@ class UpstreamPage {
         return s == null || s.isBlank() ? null : s.strip();
     }
 
-    private static boolean tooLong(String s) {
-        return s != null && s.length() > MAX_TEXT;
+    private static boolean tooLong(String s, int max) {
+        return s != null && s.length() > max;
     }
 }
