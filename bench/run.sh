@@ -5,9 +5,11 @@
 # Usage: bench/run.sh [--quick]       --quick: smaller sizes, for trying the harness (about 3 min)
 #        bench/run.sh --only rate_accuracy   that figure alone (about 1 min), a line in RESULTS.md
 #        bench/run.sh --only openai_batch    the OpenAI door's 100,000-line batch alone (about 3 min)
-#        bench/run.sh --only drain           drain_1 alone: 100,000 queued noop jobs, one instance (about 2 min)
+#        bench/run.sh --only drain           drain_1 and graphile_drain alone, alternating 3 rounds (about 4 min)
 #        bench/run.sh --only enqueue         enqueue_batch alone: the 100,000-line batch, median of 3 (about 2 min)
 # Env:   PGHOST (127.0.0.1) PGPORT (5432) PGUSER (postgres) JAVA_HOME (a JDK >= 21)
+#        ROUNDS (3) drain rounds; BENCH_START=plain starts Sluice with `java -jar` instead of bin/sluice-server
+#        node and npm (graphile-worker, installed by bench/graphile.sh into ~/.cache)
 # Prints "name value unit" lines, and appends a dated Markdown table to bench/RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,8 +20,8 @@ case "$ONLY" in ""|rate_accuracy|openai_batch|drain|enqueue) ;; *) echo "--only 
 export PGHOST=${PGHOST:-127.0.0.1} PGPORT=${PGPORT:-5432} PGUSER=${PGUSER:-postgres}
 export PGOPTIONS="-c client_min_messages=warning"
 DB=sluice_bench
-BATCH=100000; DRAIN=100000; BIG=1000000; SINGLE=20000
-[ $QUICK = 1 ] && { BATCH=20000; DRAIN=20000; BIG=200000; SINGLE=4000; }
+BATCH=100000; DRAIN=100000; BIG=1000000; SINGLE=20000; ROUNDS=${ROUNDS:-3}
+[ $QUICK = 1 ] && { BATCH=20000; DRAIN=20000; BIG=200000; SINGLE=4000; ROUNDS=1; }
 
 if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ]; then
   JAVA_HOME=$(ls -d /usr/lib/jvm/*25* /usr/lib/jvm/*21* 2>/dev/null | head -1)
@@ -37,21 +39,32 @@ trap cleanup EXIT
 
 q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 out() { echo "$1 $2 $3" | tee -a "$work/figures"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
+fig() { awk -v k="$1" '$1 == k {print $2}' "$work/figures"; }
 
 echo "# building the jar" >&2
 ./mvnw -B -ntp -q -DskipTests package >&2
 psql -XAtq -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB" >/dev/null
 
-# start NAME PORT [settings...]: a Sluice process on PORT; waits until it answers.
+# Sluice as production runs it: bin/sluice-server (its start-up cache made once, by the first start
+# of this run, in a cache of the run's own). BENCH_START=plain runs `java -jar` instead.
+export XDG_CACHE_HOME="$work/cache"
+launch() {
+  if [ "${BENCH_START:-server}" = plain ]; then
+    exec "$JAVA" -XX:+ExitOnOutOfMemoryError -jar target/sluice.jar "$@"
+  fi
+  exec bin/sluice-server "$@"
+}
+# start NAME PORT [settings...]: a Sluice process on PORT (a heap of at most 512 MB); waits until it answers.
 start() {
   local name=$1 port=$2; shift 2
-  "$JAVA" -Xmx512m -XX:+ExitOnOutOfMemoryError -jar target/sluice.jar --server.port="$port" --spring.main.banner-mode=off \
+  JDK_JAVA_OPTIONS=-Xmx512m launch --server.port="$port" --spring.main.banner-mode=off \
     --logging.level.root=WARN --spring.datasource.url="jdbc:postgresql://$PGHOST:$PGPORT/$DB" \
     --spring.datasource.username="$PGUSER" --sluice.reporting.snapshot-interval=1h "$@" \
     >"$work/$name.log" 2>&1 &
   pids+=($!)
   eval "${name}_pid=$!"
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 240); do
     curl -sf "localhost:$port/actuator/health" >/dev/null 2>&1 && return 0
     sleep 0.5
   done
@@ -162,16 +175,31 @@ openai_batch() {
   stop door; kill "$emulator" 2>/dev/null || true; wait "$emulator" 2>/dev/null || true
 }
 
-# drain: drain_1 alone (the schema made by the instance first, the backlog queued behind its back).
+# drain: Sluice and graphile-worker side by side, alternating, ROUNDS rounds on the same PostgreSQL
+# and database. Sluice: $DRAIN noop jobs queued behind an instance's back (the schema made by the
+# instance first), first claim to last finish, every state change in the history. graphile-worker:
+# bench/graphile.sh (its perfTest's settings), first job started to the jobs table empty.
+# drain_1 and graphile_drain are the medians; drain_vs_graphile their ratio, and each round's.
 drain() {
-  echo "# drain $DRAIN with 1 instance" >&2
   start one 18081
   stop one
-  fresh; queue "$DRAIN"
-  start one 18081
-  await_succeeded "$DRAIN" 600
-  out drain_1 "$(drain_rate)" jobs/s
-  stop one
+  local i s g
+  for i in $(seq 1 "$ROUNDS"); do
+    echo "# drain round $i: Sluice, $DRAIN jobs, 1 instance" >&2
+    fresh; queue "$DRAIN"
+    start one 18081
+    await_succeeded "$DRAIN" 600
+    s=$(drain_rate)
+    stop one
+    echo "# drain round $i: graphile-worker, $DRAIN jobs" >&2
+    g=$(bash bench/graphile.sh "$DB" "$DRAIN" | awk '{print $2}')
+    q -c "DROP SCHEMA IF EXISTS graphile_worker CASCADE" >/dev/null
+    out "drain_vs_graphile_round_$i" "$(ratio "$s" "$g")" "ratio($s/$g)"
+    echo "$s" >>"$work/drain_sluice"; echo "$g" >>"$work/drain_graphile"
+  done
+  out drain_1 "$(sort -n "$work/drain_sluice" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')" jobs/s
+  out graphile_drain "$(sort -n "$work/drain_graphile" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')" jobs/s
+  out drain_vs_graphile "$(ratio "$(fig drain_1)" "$(fig graphile_drain)")" ratio
 }
 
 # enqueue: enqueue_batch alone, as the full run measures it (dispatch off, median of 3).
@@ -248,11 +276,8 @@ await_succeeded 200 60
 dispatch_latency remote
 stop front
 
-echo "# drain $DRAIN with 1 instance" >&2
-fresh; queue "$DRAIN"
-await_succeeded "$DRAIN" 600
-out drain_1 "$(drain_rate)" jobs/s
 stop one
+drain
 
 echo "# drain $DRAIN with 2 instances" >&2
 fresh
@@ -300,8 +325,6 @@ out poll_throughput "$(( (t1 - t0) / 20 ))" snapshots/s
 stop poller
 
 # Ratios, measured in this run.
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
-fig() { awk -v k="$1" '$1 == k {print $2}' "$work/figures"; }
 out drain_vs_claim100 "$(ratio "$(fig drain_1)" "$(ceil claim100_jobs_per_s)")" ratio
 out drain_2_vs_claim100 "$(ratio "$(fig drain_2)" "$(ceil claim100_jobs_per_s)")" ratio
 out enqueue_batch_vs_bulk_insert "$(ratio "$(fig enqueue_batch)" "$(ceil bulk_insert_rows_per_s)")" ratio

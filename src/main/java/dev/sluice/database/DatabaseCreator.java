@@ -6,6 +6,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -28,10 +29,16 @@ class DatabaseCreator implements BeanPostProcessor {
     private static final String INVALID_CATALOG_NAME = "3D000";
     private static final String DUPLICATE_DATABASE = "42P04";
 
+    private final BooleanSupplier enabled;
+
+    DatabaseCreator(BooleanSupplier enabled) {
+        this.enabled = enabled;
+    }
+
     @Override
     public Object postProcessBeforeInitialization(Object bean, String beanName) {
         // The pool is configured (URL, user) but has not connected yet.
-        if (bean instanceof HikariDataSource pool) {
+        if (bean instanceof HikariDataSource pool && enabled.getAsBoolean()) {
             ensureDatabase(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
         }
         return bean;

@@ -9,6 +9,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.SpringProperties;
 
 /**
  * The emulator as an application of its own: only this package, and no database. Sluice's main
@@ -43,6 +44,9 @@ public class EmulatorApplication {
     }
 
     public static ConfigurableApplicationContext run(String... args) {
+        // Spring AOT prepares Sluice's context at build time, not this one: started by
+        // bin/sluice-server (which asks for the prepared context), the emulator makes its own.
+        SpringProperties.setProperty("spring.aot.enabled", "false");
         SpringApplication app = new SpringApplication(EmulatorApplication.class);
         app.setAdditionalProfiles("emulator");
         return app.run(args);
