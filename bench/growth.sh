@@ -77,6 +77,18 @@ after=$(q -c "SELECT pg_database_size(current_database())")
 out db_growth_per_million_finished "$(( (after - before) / 1048576 ))" MB
 out job_table_per_million_finished "$(( $(q -c "SELECT pg_total_relation_size('job')") / 1048576 ))" MB
 out history_per_million_finished "$(( $(q -c "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'job_status_history'::regclass") / 1048576 ))" MB
+# Where it goes: the job table's heap (with its TOAST) and each index, the history's heap and index
+# (all partitions), and the job heap's dead and free space.
+q -c "CREATE EXTENSION IF NOT EXISTS pgstattuple" >/dev/null 2>&1 || true
+q -c "SELECT 'job_heap_per_million', pg_table_size('job') / 1048576
+      UNION ALL SELECT indexrelid::regclass || '_per_million', pg_relation_size(indexrelid) / 1048576 FROM pg_index WHERE indrelid = 'job'::regclass
+      UNION ALL SELECT 'history_heap_per_million', sum(pg_table_size(c.oid))::bigint / 1048576 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'job_status_history'::regclass
+      UNION ALL SELECT 'history_index_per_million', sum(pg_indexes_size(c.oid))::bigint / 1048576 FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'job_status_history'::regclass
+      UNION ALL SELECT 'history_rows_per_job', round((SELECT count(*) FROM job_status_history) / 1000000.0, 2)" \
+  | while IFS='|' read -r k v; do out "$k" "$v" "$([ "$k" = history_rows_per_job ] && echo rows || echo MB)"; done
+q -c "SELECT round(avg_leaf_density) FROM pgstatindex('job_pkey')" 2>/dev/null | while read -r v; do out job_pkey_leaf_density "$v" percent; done
+q -c "SELECT dead_tuple_percent, free_percent, tuple_len / tuple_count FROM pgstattuple('job')" 2>/dev/null \
+  | tr '|' ' ' | { read -r dead free len; out job_heap_dead "$dead" percent; out job_heap_free "$free" percent; out job_row_bytes "$len" bytes; }
 
 {
   echo
