@@ -28,7 +28,10 @@ public final class EmulatorServer {
     }
 
     public static ConfigurableApplicationContext start(String... args) {
-        List<String> all = new ArrayList<>(List.of("--server.port=0", "--spring.main.banner-mode=off"));
+        // It stops at once when its test is done: graceful shutdown waited 30 s for an answer a
+        // test had it trickle on purpose (BadAnswersTest).
+        List<String> all = new ArrayList<>(
+                List.of("--server.port=0", "--spring.main.banner-mode=off", "--server.shutdown=immediate"));
         all.addAll(List.of(args));
         return EmulatorApplication.run(all.toArray(String[]::new));
     }
