@@ -41,11 +41,9 @@ final class FaultRig implements AutoCloseable {
     private int started;
     private final Map<Process, Integer> ports = new HashMap<>();
 
-    /** Starts the in-process emulator with these settings (immediate shutdown: hung calls end). */
+    /** Starts the in-process emulator with these settings (immediate shutdown, as every test's: hung calls end). */
     FaultRig emulator(String... settings) {
-        List<String> all = new ArrayList<>(List.of("--server.shutdown=immediate"));
-        all.addAll(List.of(settings));
-        emulator = EmulatorServer.start(all.toArray(String[]::new));
+        emulator = EmulatorServer.start(settings);
         emulatorUrl = EmulatorServer.url(emulator);
         return this;
     }
