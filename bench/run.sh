@@ -41,6 +41,7 @@ q() { psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" "$@"; }
 out() { echo "$1 $2 $3" | tee -a "$work/figures"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}'; }
 fig() { awk -v k="$1" '$1 == k {print $2}' "$work/figures"; }
+median() { sort -n "$1" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }   # of a file's numbers (the lower middle)
 
 echo "# building the jar" >&2
 ./mvnw -B -ntp -q -DskipTests package >&2
@@ -197,8 +198,8 @@ drain() {
     out "drain_vs_graphile_round_$i" "$(ratio "$s" "$g")" "ratio($s/$g)"
     echo "$s" >>"$work/drain_sluice"; echo "$g" >>"$work/drain_graphile"
   done
-  out drain_1 "$(sort -n "$work/drain_sluice" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')" jobs/s
-  out graphile_drain "$(sort -n "$work/drain_graphile" | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}')" jobs/s
+  out drain_1 "$(median "$work/drain_sluice")" jobs/s
+  out graphile_drain "$(median "$work/drain_graphile")" jobs/s
   out drain_vs_graphile "$(ratio "$(fig drain_1)" "$(fig graphile_drain)")" ratio
 }
 
