@@ -55,7 +55,22 @@ public final class PythonClients {
         return exec(command, 300, env);
     }
 
+    /**
+     * The environment, made under a file lock: the suite's parallel forks are separate JVMs and
+     * must not make it twice at once.
+     */
     private static Path ready() throws IOException, InterruptedException {
+        Files.createDirectories(VENV.getParent());
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(
+                        VENV.resolveSibling("python-clients.lock"),
+                        java.nio.file.StandardOpenOption.CREATE,
+                        java.nio.file.StandardOpenOption.WRITE);
+                java.nio.channels.FileLock held = lock.lock()) {
+            return readyUnderLock();
+        }
+    }
+
+    private static Path readyUnderLock() throws IOException, InterruptedException {
         Path python = VENV.resolve("bin").resolve("python");
         if (!Files.isExecutable(python)) {
             exec(List.of("python3", "-m", "venv", VENV.toString()), 120, java.util.Map.of());

@@ -3,6 +3,9 @@ package dev.sluice;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
@@ -19,7 +22,9 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  *       tests or {@code sluice} for test-run, created if missing;</li>
  *   <li>else one message that says what to do.</li>
  * </ol>
- * The container, when one is used, is started once per JVM and shared.
+ * The container, when one is used, is started once per JVM and shared. When the suite runs in
+ * parallel forks, each fork has a database of its own: the name gets the fork's number
+ * ({@link #forName}), and the database is made if it is missing.
  */
 public final class TestDatabase {
 
@@ -39,14 +44,29 @@ public final class TestDatabase {
         return resolved;
     }
 
+    /**
+     * {@code name} as this JVM's database: {@code name_N} in the suite's fork N (surefire sets
+     * {@code sluice.test.fork}), else {@code name} itself.
+     */
+    public static String forName(String name) {
+        String fork = System.getProperty("sluice.test.fork", "");
+        return fork.isBlank() ? name : name + "_" + fork;
+    }
+
+    /** {@code url} pointing at database {@code name} on the same server. */
+    public static String withDatabase(String url, String name) {
+        return url.replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+    }
+
     private static Connection resolve(String localDatabase) {
         String url = System.getenv("SLUICE_TEST_DB_URL");
         if (url != null && !url.isBlank()) {
-            return new Connection(
-                    url,
+            String name = url.replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+            return ensured(new Connection(
+                    withDatabase(url, forName(name)),
                     env("SLUICE_TEST_DB_USERNAME", "postgres"),
                     env("SLUICE_TEST_DB_PASSWORD", ""),
-                    "SLUICE_TEST_DB_URL");
+                    "SLUICE_TEST_DB_URL"));
         }
         if (dockerAnswers()) {
             container = new PostgreSQLContainer("postgres:17-alpine");
@@ -55,7 +75,8 @@ public final class TestDatabase {
                     container.getJdbcUrl(), container.getUsername(), container.getPassword(), "Testcontainers");
         }
         if (localServerAnswers()) {
-            return new Connection("jdbc:postgresql://127.0.0.1:5432/" + localDatabase, "postgres", "", "local server");
+            return ensured(new Connection(
+                    "jdbc:postgresql://127.0.0.1:5432/" + forName(localDatabase), "postgres", "", "local server"));
         }
         throw new NoDatabaseException();
     }
@@ -94,6 +115,21 @@ public final class TestDatabase {
             super("Sluice needs PostgreSQL and found none: SLUICE_TEST_DB_URL is not set, no Docker engine answers, "
                     + "and nothing listens on 127.0.0.1:5432. " + WHAT_TO_DO);
         }
+    }
+
+    /** Makes the connection's database if the server lacks it (a fork's, on a fresh server). */
+    private static Connection ensured(Connection c) {
+        String name = c.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+        try (java.sql.Connection admin =
+                        DriverManager.getConnection(withDatabase(c.url(), "postgres"), c.username(), c.password());
+                Statement s = admin.createStatement()) {
+            s.execute("CREATE DATABASE \"" + name + "\"");
+        } catch (SQLException e) {
+            if (!"42P04".equals(e.getSQLState())) { // 42P04: it exists already
+                throw new IllegalStateException("could not make the test database " + name + ": " + e.getMessage(), e);
+            }
+        }
+        return c;
     }
 
     private static boolean dockerAnswers() {

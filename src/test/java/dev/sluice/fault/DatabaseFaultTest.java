@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -35,13 +36,15 @@ class DatabaseFaultTest {
             awaitProgress();
             long killed = rig.count("""
                     SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
-                    WHERE datname = 'sluice_fault' AND pid <> pg_backend_pid()""");
+                    WHERE datname = current_database() AND pid <> pg_backend_pid()""");
             assertThat(killed).as("connections killed in round %d", round).isPositive();
         }
 
         awaitAllDoneAndCheck("connections killed 3 times");
     }
 
+    // Restarts the server every fork's database is on: the build runs it alone, after the rest (pom.xml).
+    @Tag("restarts-database")
     @Test
     void restartingPostgreSQLMidRunLosesNothingAndNeedsNoRestart() throws Exception {
         List<String> restart = TestDatabase.restartCommand().orElse(null);

@@ -29,7 +29,7 @@ import tools.jackson.databind.JsonNode;
 /**
  * What a fault test runs: the emulator in this JVM, Sluice instances as real child JVMs (started
  * from this test's classpath, so a SIGKILL kills a real process with no hook run), and a database
- * of their own, {@code sluice_fault}, on the test server. Every query opens its own connection, so
+ * of their own, {@code sluice_fault} (in fork N, {@code sluice_fault_N}), on the test server. Every query opens its own connection, so
  * a test can keep asking while the database restarts.
  */
 final class FaultRig implements AutoCloseable {
@@ -60,18 +60,21 @@ final class FaultRig implements AutoCloseable {
         return emulatorApi().get("/emulator/stats").json();
     }
 
-    /** Drops and creates {@code sluice_fault}: each test starts from an empty schema. */
+    /** This fork's fault database: {@code sluice_fault}, or {@code sluice_fault_N} in fork N. */
+    private static final String DATABASE = TestDatabase.forName("sluice_fault");
+
+    /** Drops and creates {@link #DATABASE}: each test starts from an empty schema. */
     FaultRig freshDatabase() throws SQLException {
         try (Connection admin = DriverManager.getConnection(db.url(), db.username(), db.password());
                 Statement s = admin.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS sluice_fault WITH (FORCE)");
-            s.execute("CREATE DATABASE sluice_fault");
+            s.execute("DROP DATABASE IF EXISTS " + DATABASE + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + DATABASE);
         }
         return this;
     }
 
     String databaseUrl() {
-        return db.url().replaceFirst("/[^/?]+(\\?|$)", "/sluice_fault$1");
+        return TestDatabase.withDatabase(db.url(), DATABASE);
     }
 
     /**
@@ -82,12 +85,39 @@ final class FaultRig implements AutoCloseable {
     private static final File NICE = new File("/usr/bin/nice");
 
     Process start(String... extra) throws Exception {
-        return startWith(List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError"), extra);
+        return startWith(USUAL_OPTIONS, extra);
+    }
+
+    private static final List<String> USUAL_OPTIONS = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError");
+
+    /** An instance's environment: the admin key, as in production (never on the command line). */
+    private static final Map<String, String> ENVIRONMENT = Map.of("SLUICE_ADMIN_KEY", TestKeys.ADMIN);
+
+    /** An instance's command line: this JVM's java, niced, on {@code launch}'s class path. */
+    private static List<String> command(
+            List<String> jvmOptions, Map<String, String> settings, FastStart.Launch launch) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        // Sluice runs niced: in production the upstream is another machine, not a process that
+        // shares two cores with three starting JVMs; here the emulator, which measures the rates
+        // the limits are judged by, must not be the one kept waiting for a core.
+        List<String> command =
+                new ArrayList<>(NICE.canExecute() ? List.of(NICE.getPath(), "-n", "10", java) : List.of(java));
+        command.addAll(jvmOptions);
+        command.addAll(launch.jvmOptions());
+        command.addAll(List.of(
+                "-XX:TieredStopAtLevel=1",
+                "-D" + TestClock.PROPERTY + "=" + TestClock.offset(),
+                "-cp",
+                launch.classpath()));
+        // The production main class, with the test's clock added as a source of its context.
+        command.add(SluiceApplication.class.getName());
+        command.add("--spring.main.sources=" + TestClockConfiguration.class.getName());
+        settings.forEach((k, v) -> command.add("--" + k + "=" + v));
+        return command;
     }
 
     /** As {@link #start}, with these JVM options instead of the usual ones (a 256 MB heap, exit on OOM). */
     Process startWith(List<String> jvmOptions, String... extra) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse("java");
         int port = freePort();
         Map<String, String> settings = new LinkedHashMap<>();
         for (String setting : List.of(
@@ -116,25 +146,20 @@ final class FaultRig implements AutoCloseable {
         for (String setting : extra) {
             put(settings, setting.replaceFirst("^--", ""));
         }
-        // Sluice runs niced: in production the upstream is another machine, not a process that
-        // shares two cores with three starting JVMs; here the emulator, which measures the rates
-        // the limits are judged by, must not be the one kept waiting for a core.
-        List<String> command =
-                new ArrayList<>(NICE.canExecute() ? List.of(NICE.getPath(), "-n", "10", java) : List.of(java));
-        command.addAll(jvmOptions);
-        command.addAll(List.of(
-                "-XX:TieredStopAtLevel=1",
-                "-D" + TestClock.PROPERTY + "=" + TestClock.offset(),
-                "-cp",
-                System.getProperty("java.class.path")));
-        // The production main class, with the test's clock added as a source of its context.
-        command.add(SluiceApplication.class.getName());
-        command.add("--spring.main.sources=" + TestClockConfiguration.class.getName());
-        settings.forEach((k, v) -> command.add("--" + k + "=" + v));
-        File log = new File(System.getProperty("java.io.tmpdir"), "sluice-fault-" + (++started) + ".log");
+        // The usual options start from jars with the JVM's ahead-of-time cache (FastStart); others
+        // (the out-of-memory test's) from the class path as it is, as the cache needs the options
+        // it was made with.
+        List<String> command = jvmOptions.equals(USUAL_OPTIONS)
+                ? command(
+                        jvmOptions,
+                        settings,
+                        FastStart.get(launch -> command(jvmOptions, settings, launch), ENVIRONMENT))
+                : command(jvmOptions, settings, new FastStart.Launch(System.getProperty("java.class.path"), List.of()));
+        File log =
+                new File(System.getProperty("java.io.tmpdir"), DATABASE.replace('_', '-') + "-" + (++started) + ".log");
         ProcessBuilder builder = new ProcessBuilder(command);
         // The admin key from the environment, as in production: never on the command line.
-        builder.environment().put("SLUICE_ADMIN_KEY", TestKeys.ADMIN);
+        builder.environment().putAll(ENVIRONMENT);
         Process p = builder.redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log))
                 .start();
