@@ -67,9 +67,11 @@ class DatabaseFaultTest {
     }
 
     private void startTwoInstancesWithABacklog() throws Exception {
+        // 16 workers at 4 jobs a second each: 600 jobs take about 10 s, so each test's database
+        // fault lands with hundreds of jobs still to do (and the suite waits less than at 2 a second).
         rig.emulator(
                         "--sluice.emulator.workers=16",
-                        "--sluice.emulator.tokens-per-second=400",
+                        "--sluice.emulator.tokens-per-second=800",
                         "--sluice.emulator.max-in-flight=2000")
                 .freshDatabase();
         rig.start();
