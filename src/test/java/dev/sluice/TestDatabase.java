@@ -1,11 +1,9 @@
 package dev.sluice;
 
+import dev.sluice.database.DatabaseCreator;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.sql.DriverManager;
-import java.sql.SQLException;
-import java.sql.Statement;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.logging.LoggingSystem;
@@ -117,18 +115,9 @@ public final class TestDatabase {
         }
     }
 
-    /** Makes the connection's database if the server lacks it (a fork's, on a fresh server). */
+    /** Makes the connection's database if the server lacks it (a fork's, on a fresh server), as Sluice does. */
     private static Connection ensured(Connection c) {
-        String name = c.url().replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
-        try (java.sql.Connection admin =
-                        DriverManager.getConnection(withDatabase(c.url(), "postgres"), c.username(), c.password());
-                Statement s = admin.createStatement()) {
-            s.execute("CREATE DATABASE \"" + name + "\"");
-        } catch (SQLException e) {
-            if (!"42P04".equals(e.getSQLState())) { // 42P04: it exists already
-                throw new IllegalStateException("could not make the test database " + name + ": " + e.getMessage(), e);
-            }
-        }
+        DatabaseCreator.ensureDatabase(c.url(), c.username(), c.password());
         return c;
     }
 

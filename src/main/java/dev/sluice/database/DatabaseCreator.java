@@ -19,7 +19,7 @@ import org.springframework.beans.factory.config.BeanPostProcessor;
  * fails start-up with {@link DatabaseUnavailableException}, whose analyzer says what to do. Off with
  * {@code sluice.database.create-if-missing=false}.
  */
-class DatabaseCreator implements BeanPostProcessor {
+public class DatabaseCreator implements BeanPostProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(DatabaseCreator.class);
     /** jdbc:postgresql://host[:port][,host2...]/database[?params] */
@@ -44,7 +44,11 @@ class DatabaseCreator implements BeanPostProcessor {
         return bean;
     }
 
-    static void ensureDatabase(String url, String username, String password) {
+    /**
+     * Creates the database {@code url} names if its server answers without it (a PostgreSQL URL
+     * only); throws {@link DatabaseUnavailableException} if the server does not answer.
+     */
+    public static void ensureDatabase(String url, String username, String password) {
         Matcher m = URL.matcher(url == null ? "" : url);
         if (!m.matches()) {
             return; // not PostgreSQL, or a form we do not parse: leave it to the driver

@@ -15,7 +15,7 @@ class DatabaseCreatorTest {
     void createsTheDatabaseWhenTheServerIsThereButTheDatabaseIsNot() throws Exception {
         TestDatabase.Connection db = TestDatabase.get("sluice_test");
         String name = "sluice_created_" + UUID.randomUUID().toString().substring(0, 8);
-        String url = db.url().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1");
+        String url = TestDatabase.withDatabase(db.url(), name);
 
         DatabaseCreator.ensureDatabase(url, db.username(), db.password());
         try (var c = DriverManager.getConnection(url, db.username(), db.password())) {

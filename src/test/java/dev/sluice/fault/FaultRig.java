@@ -29,8 +29,8 @@ import tools.jackson.databind.JsonNode;
 /**
  * What a fault test runs: the emulator in this JVM, Sluice instances as real child JVMs (started
  * from this test's classpath, so a SIGKILL kills a real process with no hook run), and a database
- * of their own, {@code sluice_fault} (in fork N, {@code sluice_fault_N}), on the test server. Every query opens its own connection, so
- * a test can keep asking while the database restarts.
+ * of their own, {@code sluice_fault} (in fork N, {@code sluice_fault_N}), on the test server.
+ * Every query opens its own connection, so a test can keep asking while the database restarts.
  */
 final class FaultRig implements AutoCloseable {
 
