@@ -271,18 +271,29 @@ class DashboardBrowserTest {
         assertThat(browser.findElements(By.cssSelector("button.pause"))).isEmpty();
     }
 
+    /**
+     * The login page's error, once the page the form posted to has loaded (a click does not wait
+     * for the navigation it starts).
+     */
+    private String loginError() {
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> !browser.findElements(By.id("login-error")).isEmpty());
+        return browser.findElement(By.id("login-error")).getText();
+    }
+
     @Test
     void aBadKeyIsRefusedAndAFormWithoutItsCsrfTokenIsRefused() throws Exception {
         browser.manage().deleteAllCookies();
         browser.get(url("/login"));
         browser.findElement(By.name("key")).sendKeys("sk-sluice-not-a-key-at-all-000000000000");
         browser.findElement(By.cssSelector("#login button")).click();
-        assertThat(browser.findElement(By.id("login-error")).getText()).startsWith("Not signed in: key");
+        assertThat(loginError()).startsWith("Not signed in: key");
         browser.get(url("/"));
         assertThat(browser.getCurrentUrl()).as("not signed in: back to /login").isEqualTo(url("/login"));
         browser.findElement(By.name("key")).sendKeys(producerKey);
         browser.findElement(By.cssSelector("#login button")).click();
-        assertThat(browser.findElement(By.id("login-error")).getText())
+        assertThat(loginError())
                 .as("a submit-only key reads no jobs, so it cannot sign in")
                 .contains("no read scope");
 
