@@ -195,10 +195,10 @@ class DashboardBrowserTest {
         assertThat(drawnCharts(4)).hasSize(4);
 
         browser.findElement(By.linkText("Batches")).click();
-        WebElement row = browser.findElement(By.linkText(Long.toString(batchId)));
+        WebElement row = arrived(By.linkText(Long.toString(batchId)));
         shoot("batches");
         row.click();
-        assertThat(browser.findElement(By.id("batch-state")).getText()).isEqualTo("finished");
+        assertThat(arrived(By.id("batch-state")).getText()).isEqualTo("finished");
         assertThat(browser.findElement(By.cssSelector("#counts td[data-state='succeeded']"))
                         .getText())
                 .isEqualTo("12");
@@ -207,7 +207,7 @@ class DashboardBrowserTest {
         shoot("batch");
 
         browser.findElement(By.cssSelector("#jobs tr.job-row a")).click();
-        assertThat(browser.findElement(By.id("job-state")).getText()).isEqualTo("succeeded");
+        assertThat(arrived(By.id("job-state")).getText()).isEqualTo("succeeded");
         WebElement timeline = drawnCharts(1).getFirst();
         assertThat(timeline.getDomAttribute("id")).isEqualTo("chart-timeline");
         assertThat(points(timeline)).isGreaterThanOrEqualTo(3);
@@ -218,8 +218,7 @@ class DashboardBrowserTest {
         shoot("job");
 
         browser.findElement(By.linkText("Upstreams")).click();
-        browser.findElement(By.cssSelector("#upstream-pacedmint input[name='reason']"))
-                .sendKeys("from the browser test");
+        arrived(By.cssSelector("#upstream-pacedmint input[name='reason']")).sendKeys("from the browser test");
         browser.findElement(By.cssSelector("#upstream-pacedmint button.pause")).click();
         await().atMost(Duration.ofSeconds(10)).until(() -> noticeSays("Paused pacedmint"));
         assertThat(paused("pacedmint")).as("the API agrees").isEqualTo("from the browser test");
@@ -263,7 +262,7 @@ class DashboardBrowserTest {
                 .as("no action buttons")
                 .isEmpty();
         browser.findElement(By.cssSelector("#jobs tr.job-row a")).click();
-        assertThat(browser.findElement(By.id("job-id")).getText()).isNotBlank();
+        assertThat(arrived(By.id("job-id")).getText()).isNotBlank();
         assertThat(browser.findElements(By.cssSelector("main button"))).isEmpty();
         shoot("read-key-job");
 
@@ -272,14 +271,19 @@ class DashboardBrowserTest {
     }
 
     /**
-     * The login page's error, once the page the form posted to has loaded (a click does not wait
-     * for the navigation it starts).
+     * What {@code by} finds once the page a click went to has loaded: a click does not wait for
+     * the navigation it starts (with the suite's forks busy, a form's answer took long enough to
+     * show it).
      */
-    private String loginError() {
+    private WebElement arrived(By by) {
         await().atMost(Duration.ofSeconds(10))
                 .ignoreExceptions()
-                .until(() -> !browser.findElements(By.id("login-error")).isEmpty());
-        return browser.findElement(By.id("login-error")).getText();
+                .until(() -> !browser.findElements(by).isEmpty());
+        return browser.findElement(by);
+    }
+
+    private String loginError() {
+        return arrived(By.id("login-error")).getText();
     }
 
     @Test
