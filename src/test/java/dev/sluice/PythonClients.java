@@ -60,14 +60,7 @@ public final class PythonClients {
      * must not make it twice at once.
      */
     private static Path ready() throws IOException, InterruptedException {
-        Files.createDirectories(VENV.getParent());
-        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(
-                        VENV.resolveSibling("python-clients.lock"),
-                        java.nio.file.StandardOpenOption.CREATE,
-                        java.nio.file.StandardOpenOption.WRITE);
-                java.nio.channels.FileLock held = lock.lock()) {
-            return readyUnderLock();
-        }
+        return ForkLock.holding(VENV.resolveSibling("python-clients.lock"), PythonClients::readyUnderLock);
     }
 
     private static Path readyUnderLock() throws IOException, InterruptedException {

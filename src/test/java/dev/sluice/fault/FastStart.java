@@ -1,12 +1,10 @@
 package dev.sluice.fault;
 
+import dev.sluice.ForkLock;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +21,7 @@ import java.util.stream.Stream;
  * only serves a class path of jars, hence the packing. On an idle 2-core machine an instance then
  * answers its health check in 2.9 s instead of 5.3 s; the fault tests start about 25.
  *
- * <p>The jars and the cache are made once per build, under a file lock, in a directory named by a
+ * <p>The jars and the cache are made once per build, under a {@link ForkLock}, in a directory named by a
  * digest of the class directories: the suite's forks and its later executions share them, and a
  * rebuilt class makes a new set. Where anything of this fails, instances start as before.
  */
@@ -57,21 +55,21 @@ final class FastStart {
                 .toList();
         try {
             Path home = Files.createDirectories(Path.of("target", "fast-start", digest(dirs)));
-            try (FileChannel channel = FileChannel.open(
-                            home.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                    FileLock held = channel.lock()) {
+            return ForkLock.holding(home.resolve("lock"), () -> {
                 String jars = packed(classpath, dirs, home);
                 if (Runtime.version().feature() < 25) {
                     return new Launch(jars, List.of());
                 }
                 Path cache = home.resolve("start.aot");
-                if (!Files.exists(cache)) {
+                // One training per build: after a failed one (its log is there, the cache is not)
+                // the other forks start without the cache rather than train again.
+                if (!Files.exists(cache) && !Files.exists(home.resolve("training.log"))) {
                     train(command, environment, jars, cache);
                 }
                 return Files.exists(cache)
                         ? new Launch(jars, List.of("-XX:AOTCache=" + cache.toAbsolutePath()))
                         : new Launch(jars, List.of());
-            }
+            });
         } catch (IOException | InterruptedException e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
