@@ -83,9 +83,18 @@ queue() {
   q -c "VACUUM ANALYZE job" >/dev/null
 }
 succeeded() { q -c "SELECT count(*) FROM job WHERE state = 'succeeded'"; }
+# Whether any job is still to finish: two reads of the partial indexes of queued and of leased jobs,
+# cheap at any size. (Counting the succeeded read the whole table at each poll: in a drain of
+# 100,000 jobs, pg_stat_statements gave 2.3 s of PostgreSQL's time to 18 counts, against 7.8 s to
+# the drain's own statements, on the same 2 cores. graphile.sh polls nothing until its workers have
+# run every job.)
+unfinished() {
+  q -c "SELECT EXISTS (SELECT 1 FROM job WHERE state = 'queued')
+               OR EXISTS (SELECT 1 FROM job WHERE state IN ('claimed', 'submitted'))"
+}
 await_succeeded() {
   local n=$1 deadline=$((SECONDS + ${2:-600}))
-  while [ "$(succeeded)" -lt "$n" ]; do
+  while [ "$(unfinished)" = t ] || [ "$(succeeded)" -lt "$n" ]; do
     [ $SECONDS -lt "$deadline" ] || { echo "timed out waiting for $n succeeded" >&2; return 1; }
     sleep 0.5
   done

@@ -78,4 +78,33 @@ class JobOutcomesTest extends JobSqlTest {
                         .single())
                 .isEqualTo(2);
     }
+
+    /**
+     * What a finished job is counted as having used, from its answer (job_tokens_used, V012 and
+     * V017): an OpenAI-style usage total, clamped to an int, or for a Tinker answer the tokens of its
+     * sequences and of its prompt's chunks; nothing when the answer says neither.
+     */
+    @Test
+    void theTokensUsedAreReadFromTheAnswerAsBefore() {
+        String prompt = "{\"prompt\":{\"chunks\":[{\"tokens\":[1,2,3]},{\"tokens\":\"x\"}]}}";
+        assertThat(tokensUsed("{\"usage\":{\"total_tokens\":25}}", "{}")).isEqualTo(25);
+        assertThat(tokensUsed("{\"usage\":{\"total_tokens\":-4}}", "{}")).isZero();
+        assertThat(tokensUsed("{\"usage\":{\"total_tokens\":1e12}}", "{}")).isEqualTo(Integer.MAX_VALUE);
+        assertThat(tokensUsed("{\"usage\":{\"total_tokens\":\"25\"}}", "{}"))
+                .as("a total that is not a number counts nothing")
+                .isNull();
+        assertThat(tokensUsed("{\"sequences\":[{\"tokens\":[7,8]},{\"tokens\":[9]},{\"tokens\":null}]}", prompt))
+                .as("the sequences' tokens and the prompt's chunks' tokens")
+                .isEqualTo(6);
+        assertThat(tokensUsed("{\"sequences\":[]}", "{}")).isZero();
+        assertThat(tokensUsed("{\"ok\":true}", prompt)).isNull();
+    }
+
+    private Integer tokensUsed(String result, String payload) {
+        return jdbc.sql("SELECT job_tokens_used(CAST(? AS jsonb), CAST(? AS jsonb))")
+                .params(result, payload)
+                .query(Integer.class)
+                .optional()
+                .orElse(null);
+    }
 }
