@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,18 @@ class JobDispatcher {
 
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("sluice-sender-", 0).factory());
+    /** Successes handed to the writer and not yet written: their jobs are not done. */
+    private final PendingWrites writes = new PendingWrites();
+
+    /** Where a job's sending left it. */
+    private enum After {
+        /** Not sent, still counted in the lead (deferred, failed, or handed back). */
+        IN_LEAD,
+        /** Sent, and its outcome written. */
+        DONE,
+        /** Sent, and its success handed to the writer: the job is done when that is written. */
+        WRITING
+    }
 
     JobDispatcher(
             JobRepository jobs,
@@ -75,9 +88,10 @@ class JobDispatcher {
     }
 
     /**
-     * Sends the job on its own virtual thread; its in-flight slot is given back when it is done.
-     * Token permits are reserved here, on the claimer's thread, so jobs reserve them in claim
-     * (priority) order.
+     * Sends the job on its own virtual thread; its in-flight slot is given back when it is done:
+     * when its outcome is written. A success is written with others by the {@link SuccessWriter},
+     * and the thread ends without waiting for it. Token permits are reserved here, on the
+     * claimer's thread, so jobs reserve them in claim (priority) order.
      */
     void dispatch(ClaimedJob job) {
         if (job.firstClaim()) {
@@ -112,18 +126,26 @@ class JobDispatcher {
         Prepared prepared = new Prepared(session, sessionFailure, tokenWait, neverFits, model);
         leases.holdClaim(job.fence());
         senders.execute(() -> {
+            boolean writing = false;
             try {
-                send(job, prepared);
+                writing = send(job, prepared);
             } catch (RuntimeException e) {
                 // The loop boundary: a database or programming error. The job keeps its lease,
                 // which expires and is rescued.
                 log.error("job {}: sending failed unexpectedly; its lease will expire and be rescued", job.id(), e);
             } finally {
-                leases.releaseClaim(job.fence());
-                gates.get(job.upstream()).releaseSlots(1);
-                signals.wake(job.upstream());
+                if (!writing) {
+                    done(job);
+                }
             }
         });
+    }
+
+    /** The job's lease is no longer kept here, and its in-flight slot is free. */
+    private void done(ClaimedJob job) {
+        leases.releaseClaim(job.fence());
+        gates.get(job.upstream()).releaseSlots(1);
+        signals.wake(job.upstream());
     }
 
     /** What the claimer's thread settled for a job before handing it over. */
@@ -135,16 +157,18 @@ class JobDispatcher {
         return a == null || b == null ? null : (a.compareTo(b) >= 0 ? a : b);
     }
 
-    private void send(ClaimedJob job, Prepared prepared) {
+    /** Sends the job; true when it is done only once its success is written. */
+    private boolean send(ClaimedJob job, Prepared prepared) {
         UpstreamGate gate = gates.get(job.upstream());
-        boolean inLead = true;
+        After after = After.IN_LEAD;
         try {
-            inLead = sendFromLead(job, prepared, gate);
+            after = sendFromLead(job, prepared, gate);
         } finally {
-            if (inLead) {
+            if (after == After.IN_LEAD) {
                 leaveLead(job, gate, prepared.model());
             }
         }
+        return after == After.WRITING;
     }
 
     /** The job leaves the lead (just before its POST, or handed back); the claimer tops it up at half. */
@@ -158,10 +182,10 @@ class JobDispatcher {
     }
 
     /**
-     * Waits for the job's moment, then sends it; returns whether it is still counted in the lead
-     * (it leaves the lead just before the POST).
+     * Waits for the job's moment, then sends it; returns where that left it (it leaves the lead
+     * just before the POST).
      */
-    private boolean sendFromLead(ClaimedJob job, Prepared prepared, UpstreamGate gate) {
+    private After sendFromLead(ClaimedJob job, Prepared prepared, UpstreamGate gate) {
         Upstream upstream = upstreams.get(job.upstream());
         Fence fence = job.fence();
         Duration tokenWait = prepared.tokenWait();
@@ -174,11 +198,11 @@ class JobDispatcher {
             if (jobs.markFailed(fence, why, clock.instant())) {
                 metrics.finished(job.upstream(), "failed");
             }
-            return true;
+            return After.IN_LEAD;
         }
         if (tokenWait == null) {
             retries.defer(job, "not now: the token budget could not cover its tokens within the wait limit", null);
-            return true;
+            return After.IN_LEAD;
         }
         try {
             if (!tokenWait.isZero()) {
@@ -194,19 +218,19 @@ class JobDispatcher {
                 if (!stopping) {
                     retries.defer(job, "not now: no send slot within the lead", null);
                 }
-                return true;
+                return After.IN_LEAD;
             }
             Duration paused = gate.pausedFor();
             if (paused.isPositive()) {
                 retries.defer(job, "not now: upstream '" + job.upstream() + "' asked us to wait", paused);
-                return true;
+                return After.IN_LEAD;
             }
             if (model != null && model.pausedFor().isPositive()) {
                 retries.defer(
                         job,
                         "not now: model '" + model.model() + "' of upstream '" + job.upstream() + "' asked us to wait",
                         model.pausedFor());
-                return true;
+                return After.IN_LEAD;
             }
             if (model != null && !model.takeDay(job.tokenCount())) {
                 retries.defer(
@@ -214,17 +238,17 @@ class JobDispatcher {
                         "not now: model '" + model.model() + "' of upstream '" + job.upstream()
                                 + "' has sent its share of its per-day limit over the last 24 hours",
                         DAY_FULL_WAIT);
-                return true;
+                return After.IN_LEAD;
             }
             Optional<Pause> pause = pauses.stopping(job.upstream(), job.model());
             if (pause.isPresent()) {
                 // Paused by an operator while this job waited in the lead: back to the queue.
                 retries.defer(job, "not now: " + describe(pause.get()), null);
-                return true;
+                return After.IN_LEAD;
             }
             SubmitKey key = prepared.session() == null ? null : job.submitKey(prepared.session());
             if (!upstream.recognisesResends() && !jobs.markSending(fence, clock.instant())) {
-                return true; // fenced out: cancelled or rescued meanwhile
+                return After.IN_LEAD; // fenced out: cancelled or rescued meanwhile
             }
             while (RequestPacer.isLate(slot)) {
                 // The write above stalled past the moment: sending now could bunch with the
@@ -232,16 +256,15 @@ class JobDispatcher {
                 slot = awaitSlots(gate, model);
                 if (slot < 0) {
                     retries.defer(job, "not now: no send slot within the lead", null);
-                    return true;
+                    return After.IN_LEAD;
                 }
             }
             leaveLead(job, gate, model);
-            submit(job, prepared, gate, upstream, key);
-            return false;
+            return submit(job, prepared, gate, upstream, key) ? After.WRITING : After.DONE;
         } catch (UpstreamException e) {
             // Only the session's failure gets here: the job was not sent.
             handle(job, gate, e);
-            return true;
+            return After.IN_LEAD;
         }
     }
 
@@ -276,7 +299,8 @@ class JobDispatcher {
         }
     }
 
-    private void submit(ClaimedJob job, Prepared prepared, UpstreamGate gate, Upstream upstream, SubmitKey key) {
+    /** Sends the job and settles its outcome; true when its success was handed to the writer. */
+    private boolean submit(ClaimedJob job, Prepared prepared, UpstreamGate gate, Upstream upstream, SubmitKey key) {
         Fence fence = job.fence();
         try {
             Instant sentAt = clock.instant();
@@ -290,9 +314,25 @@ class JobDispatcher {
                         gate.pause(c.pauseFor());
                     }
                     metrics.submission(job.upstream(), "completed");
-                    if (outcomes.succeeded(job.upstream(), fence, c.resultJson(), sentAt, clock.instant())) {
-                        metrics.finished(job.upstream(), "succeeded");
-                    }
+                    CompletableFuture<Boolean> written =
+                            outcomes.handOver(job.upstream(), fence, c.resultJson(), sentAt, clock.instant());
+                    writes.started();
+                    written.whenComplete((moved, failure) -> {
+                        try {
+                            if (failure != null) {
+                                log.error(
+                                        "job {}: writing its success failed; its lease will expire and be rescued",
+                                        job.id(),
+                                        failure);
+                            } else if (moved) {
+                                metrics.finished(job.upstream(), "succeeded");
+                            }
+                        } finally {
+                            done(job);
+                            writes.finished();
+                        }
+                    });
+                    return true;
                 }
                 case Submission.Accepted a -> {
                     metrics.submission(job.upstream(), "accepted");
@@ -303,10 +343,12 @@ class JobDispatcher {
                             sentAt,
                             clock.instant().plus(a.pollAfter()),
                             clock.instant());
+                    return false;
                 }
             }
         } catch (UpstreamException e) {
             handle(job, gate, e);
+            return false;
         }
     }
 
@@ -366,12 +408,16 @@ class JobDispatcher {
     }
 
     /**
-     * Stops taking jobs and waits up to {@code grace} for those being sent; jobs still waiting in
-     * the lead for their moment are not sent (the hand-back returns them to the queue).
+     * Stops taking jobs and waits up to {@code grace} for those being sent and for their successes
+     * to be written; jobs still waiting in the lead for their moment are not sent (the hand-back
+     * returns them to the queue).
      */
     boolean shutdown(Duration grace) throws InterruptedException {
         stopping = true;
         senders.shutdown();
-        return senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+        long deadline = System.nanoTime() + grace.toNanos();
+        // Every sender has handed its success over once the senders have ended.
+        return senders.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)
+                && writes.awaitNone(Duration.ofNanos(deadline - System.nanoTime()));
     }
 }

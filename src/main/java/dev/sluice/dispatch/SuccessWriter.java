@@ -55,6 +55,18 @@ class SuccessWriter implements Background {
      * limiter.
      */
     public boolean succeeded(String upstream, Fence fence, String resultJson, Instant submittedAt, Instant now) {
+        return handOver(upstream, fence, resultJson, submittedAt, now).join();
+    }
+
+    /**
+     * Hands the success over and returns at once; the future completes, on the writer's thread,
+     * with whether the job's row moved (false: fenced out), or with the write's failure. A sender
+     * that has nothing else to do for its job need not wait on a thread of its own: a parked
+     * virtual thread keeps its stack (about 4 kB) on the heap until the write, and in a drain
+     * those stacks were most of what the collector copied.
+     */
+    public CompletableFuture<Boolean> handOver(
+            String upstream, Fence fence, String resultJson, Instant submittedAt, Instant now) {
         Pending p = new Pending(upstream, new Success(fence, resultJson, submittedAt, now), new CompletableFuture<>());
         queue.add(p);
         // Checked after the hand-over: either the loop still runs (and writes it, or its finish
@@ -64,7 +76,7 @@ class SuccessWriter implements Background {
         } else {
             writeAllHandedOver();
         }
-        return p.written().join();
+        return p.written();
     }
 
     /** Writes up to {@link #MAX_GROUP} of the outcomes handed over, in one statement. */
