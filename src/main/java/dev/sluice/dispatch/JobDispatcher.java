@@ -25,8 +25,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Sends claimed jobs upstream, one virtual thread each, with no transaction open, and writes each
- * outcome in its own short statement fenced by lease owner and attempt. Any failure here leaves the
- * job claimed under a lease that expires, so the {@link LeaseRescuer} brings it back: nothing is lost.
+ * outcome fenced by lease owner and attempt: a success in a group, by the {@link SuccessWriter},
+ * any other outcome in its own short statement. Any failure here leaves the job claimed under a
+ * lease that expires, so the {@link LeaseRescuer} brings it back: nothing is lost.
  */
 @Component
 class JobDispatcher {

@@ -20,13 +20,14 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes successes in groups: a sender hands its outcome over, wakes the writer loop and waits (a
- * virtual thread, so waiting is cheap) while the loop takes everything handed over since its last
- * write and writes it in one statement (each row still fenced on its own). Under load a write
- * carries many outcomes; alone, an outcome is written at once, with no timer to wait for. The
- * sender learns whether its row moved, as before; if the write fails, every sender of the group
- * sees the failure and its job keeps its lease, which expires and is rescued. While the loop does
- * not run (before start, after stop) a sender writes what is handed over itself.
+ * Writes successes in groups: a sender hands its outcome over and wakes the writer loop, which
+ * takes everything handed over since its last write and writes it in one statement (each row still
+ * fenced on its own). Under load a write carries many outcomes; alone, an outcome is written at
+ * once, with no timer to wait for. The sender learns from a future whether its row moved: the
+ * dispatcher's senders end and finish their jobs when it completes ({@link #handOver}), the
+ * poller waits for it ({@link #succeeded}). If the write fails, every outcome of the group
+ * completes with the failure and its job keeps its lease, which expires and is rescued. While the
+ * loop does not run (before start, after stop) a sender writes what is handed over itself.
  */
 @Component
 class SuccessWriter implements Background {
