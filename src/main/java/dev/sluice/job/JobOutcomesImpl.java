@@ -135,14 +135,18 @@ class JobOutcomesImpl implements JobOutcomes {
     public boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now) {
         // Locks the one row by primary key; fenced by lease owner and attempt. claimed or
         // submitted -> succeeded. The trigger of V003__callbacks.sql writes the job's callback
-        // outbox row in this same statement, when it has a callback_url.
+        // outbox row in this same statement, when it has a callback_url. The answer is parsed once,
+        // in o: job_tokens_used is inlined (V017), so a cast parameter passed to it (or a CTE the
+        // planner inlined) would be parsed again at each of its four uses.
         int moved = jdbc.sql("""
-                WITH moved AS (
+                WITH o AS MATERIALIZED (SELECT CAST(:result AS jsonb) AS result),
+                moved AS (
                     UPDATE job
                     SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
-                        result = CAST(:result AS jsonb), error = NULL, finished_at = :now, next_poll_at = NULL,
+                        result = o.result, error = NULL, finished_at = :now, next_poll_at = NULL,
                         submitted_at = coalesce(CAST(:submittedAt AS timestamptz), submitted_at),
-                        tokens_used = job_tokens_used(CAST(:result AS jsonb), payload)
+                        tokens_used = job_tokens_used(o.result, payload)
+                    FROM o
                     WHERE id = :id AND state IN ('claimed', 'submitted') AND lease_owner = :owner
                       AND attempts = :attempt
                     RETURNING id, attempts)
