@@ -8,7 +8,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
+import org.springframework.dao.DataAccessException;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.TransactionException;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
@@ -44,9 +46,31 @@ class AdminKeyBootstrap implements ApplicationRunner {
         this.clock = clock;
     }
 
+    /** Tries of the bootstrap's transaction when the database fails it (a connection lost at start). */
+    static final int TRIES = 5;
+
+    /**
+     * Runs after the web server and the loops have started, so the database can fail it like any
+     * other statement: it is tried again (it is idempotent, under its lock), and only the last
+     * failure stops the start. Before, one killed connection at this moment stopped the instance.
+     */
     @Override
     public void run(ApplicationArguments args) {
-        transaction.executeWithoutResult(status -> bootstrap());
+        for (int tried = 1; ; tried++) {
+            try {
+                transaction.executeWithoutResult(status -> bootstrap());
+                return;
+            } catch (DataAccessException | TransactionException e) {
+                if (tried == TRIES) {
+                    throw e;
+                }
+                log.warn(
+                        "the admin key bootstrap failed (try {} of {}); trying again: {}",
+                        tried,
+                        TRIES,
+                        e.getMessage());
+            }
+        }
     }
 
     private void bootstrap() {
