@@ -33,9 +33,9 @@ import tools.jackson.databind.JsonNode;
  * day), a 429 that names a model pauses that model only, and a missing token_count is estimated
  * and corrected by the answer's usage.
  *
- * <p>The per-minute test counts the emulator's arrivals in each second at 10/s, where one request
- * too many is 10%: the build runs this class alone, after the others (pom.xml), since beside the
- * other fork's work it once counted 12.
+ * <p>The per-minute test counts the emulator's arrivals in each second: the build runs this class
+ * alone, after the others (pom.xml), since beside the other fork's work it once counted 12 at what
+ * was then 10/s.
  */
 @Tag("measures-rates")
 @SluiceTest
@@ -46,7 +46,7 @@ import tools.jackson.databind.JsonNode;
             "sluice.upstreams.groq.protocol=openai",
             "sluice.upstreams.groq.api-key=" + EmulatorServer.API_KEY,
             "sluice.upstreams.groq.requests-per-minute=60000",
-            "sluice.upstreams.groq.models[llama-3.1-8b-instant].requests-per-minute=600",
+            "sluice.upstreams.groq.models[llama-3.1-8b-instant].requests-per-minute=1200",
             "sluice.upstreams.groq.models[daily-model].requests-per-day=3",
             "sluice.dispatch.idle-wait=50ms",
             "sluice.dispatch.retry-base-delay=100ms",
@@ -125,21 +125,23 @@ class ModelLimitsTest {
 
     @Test
     void aPerMinuteLimitPacesItsModelAlone() {
-        // llama-3.1-8b-instant may take 600 a minute (10 a second) under an upstream of 60,000.
+        // llama-3.1-8b-instant may take 1,200 a minute (20 a second) under an upstream of 60,000.
         List<Long> ids = new ArrayList<>();
-        for (int i = 0; i < 40; i++) {
+        for (int i = 0; i < 80; i++) {
             ids.add(enqueue("llama-3.1-8b-instant", "20"));
         }
         ids.forEach(id -> api.awaitJobState(id, "succeeded"));
 
         JsonNode stats = emulator.get("/emulator/stats").json();
         long busiest = stats.get("max_submissions_per_second").asLong();
-        System.out.printf("model at 10/s: the emulator's busiest second held %d%n", busiest);
-        assertThat(busiest).as("busiest 1-s window of a model limited to 10/s").isLessThanOrEqualTo(11);
+        System.out.printf("model at 20/s: the emulator's busiest second held %d%n", busiest);
+        // At most 1.15 x, as every rate test here. (At 10/s that left half a request above what the
+        // pacing itself allows, 1.05 s of permits: 11 was the usual count and 11 the bound.)
+        assertThat(busiest).as("busiest 1-s window of a model limited to 20/s").isLessThanOrEqualTo(23);
         JsonNode models =
                 api.get("/api/v1/queue").json().get("rate_limits").get("groq").get("models");
         assertThat(models.get("llama-3.1-8b-instant").get("requests_per_minute").asLong())
-                .isEqualTo(600);
+                .isEqualTo(1200);
         assertThat(models.get("daily-model").get("requests_per_day").asLong()).isEqualTo(3);
     }
 
