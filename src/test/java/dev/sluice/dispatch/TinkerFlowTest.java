@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -86,6 +87,8 @@ class TinkerFlowTest {
         return emulator.get("/emulator/stats").json();
     }
 
+    // Counts the emulator's arrivals in each second: run alone, after the other tests (pom.xml).
+    @Tag("measures-rates")
     @Test
     void jobsClaimedWhileTheSessionIsHeldBackThreeSecondsAreStillSentAtTheConfiguredRate() {
         // pacedmint takes 1,200 a minute (20 a second). A model no session exists for yet: the

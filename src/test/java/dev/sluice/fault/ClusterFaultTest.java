@@ -14,14 +14,13 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Three Sluice JVMs and the emulator on one database. One test kills a random instance with
+ * Three Sluice JVMs and the emulator on one database. One test kills the busiest instance with
  * SIGKILL (no shutdown hook, no hand-back) every few seconds and starts it again, up to 15 times or
  * until every job has finished, then lets the cluster finish: nothing may be lost, and the
- * emulator must see no work done twice. The other runs
- * the three against one configured rate and checks what the emulator saw, per second and per
- * minute.
+ * emulator must see no work done twice. The other runs the three against one configured rate and
+ * checks what the emulator saw, per second and per minute.
  *
- * <p>Both count arrivals per second at the emulator, so the build runs this class alone, after the
+ * <p>Both count requests in each second and minute, so the build runs this class alone, after the
  * others (pom.xml): the instances run niced, and beside another fork's work their senders waited
  * for a core between a permit and the write, which bunched arrivals the pacing had spread.
  */
