@@ -100,7 +100,7 @@ class ClusterFaultTest {
                       FROM fault_kill k) recovered""");
         long busiestSecond = stats.get("max_submissions_per_second").asLong();
         long busiestMinute = stats.get("max_submissions_per_minute").asLong();
-        long sentSide = busiestSecondOfSendMoments();
+        long sentSide = busiestWindowOfSendMoments("999 ms");
         System.out.printf(
                 "kill -9 test: %d jobs, %d kills holding %d jobs, recovery %s; at 100/s configured the busiest"
                         + " 1-s window held %d by Sluice's send times, %d at the emulator (%.2f x), the busiest"
@@ -174,36 +174,49 @@ class ClusterFaultTest {
         JsonNode stats = rig.emulatorStats();
         long busiestSecond = stats.get("max_submissions_per_second").asLong();
         long busiestMinute = stats.get("max_submissions_per_minute").asLong();
-        long sentSide = busiestSecondOfSendMoments();
+        long sentSecond = busiestWindowOfSendMoments("999 ms");
+        long sentMinute = busiestWindowOfSendMoments("59999 ms");
         double mean = Double.parseDouble(rig.text("""
                 SELECT (count(*) - 1) / extract(epoch FROM max(submitted_at) - min(submitted_at)) FROM job"""));
         System.out.printf(
-                "3 instances at 3,600/min in all (60/s): mean %.2f/s, busiest second %d at the emulator, %d by"
-                        + " Sluice's send moments, busiest minute %d, %s%n",
-                mean, busiestSecond, sentSide, busiestMinute, stats);
-        // What the pacing allows: in any second, sends within 1.05 s of permits (a permit is good for
-        // 50 ms after its moment) plus one refresh period's permits of each instance (1 at 1,200 a
-        // minute), 63 + 3; in any minute, the configured total plus those, 3,600 + 3. At the
-        // emulator a second may hold at most 1.15 x. (At 20/s, as this test ran before 2026-12-01,
-        // 1.15 x was 23, below the pacing's own 24, and the emulator counted 22 or 23.)
-        assertThat(sentSide).as("busiest 1-s window of send moments at 60/s").isLessThanOrEqualTo(66);
+                "3 instances at 3,600/min in all (60/s): mean %.2f/s; busiest second %d by Sluice's send moments,"
+                        + " %d at the emulator; busiest minute %d by send moments, %d at the emulator; %s%n",
+                mean, sentSecond, busiestSecond, sentMinute, busiestMinute, stats);
+        // Every job sent once: each send has its moment in submitted_at.
+        assertThat(stats.get("submissions").asLong()).isEqualTo(jobs);
+        assertThat(stats.get("duplicate_submissions").asLong()).isZero();
+        // What the pacing allows, by the send moments: a window's permits plus 50 ms more (a permit
+        // is good for 50 ms after its moment) plus one refresh period's permit of each instance (1
+        // at 1,200 a minute): in any second 63 + 3, in any minute 3,603 + 3.
+        assertThat(sentSecond).as("busiest 1-s window of send moments at 60/s").isLessThanOrEqualTo(66);
+        assertThat(sentMinute)
+                .as("busiest 60-s window of send moments at 3,600/min")
+                .isLessThanOrEqualTo(3606);
+        assertThat(mean).isLessThanOrEqualTo(60 * 1.01);
+        // At the emulator, the same plus the wire: at most 1.15 x in a second, and in a minute at
+        // most 1% over, what a stall of 0.6 s between the send and the wire (bench/wire.sh saw
+        // 100-450 ms on this machine) can move into a window's first moments. The send moments
+        // above are the pacing's own bound; these say that no send escaped them. (At 20/s, as this
+        // test ran before 2026-12-01, 1.15 x was 23, below the pacing's own 24, and the emulator
+        // counted 22 or 23; at 60/s its busiest minute was 3,601-3,604.)
         assertThat(busiestSecond)
                 .as("busiest 1-s window at the emulator at 60/s")
                 .isLessThanOrEqualTo(69);
-        assertThat(busiestMinute).isLessThanOrEqualTo(3603);
-        assertThat(mean).isLessThanOrEqualTo(60 * 1.01);
-        assertThat(stats.get("duplicate_submissions").asLong()).isZero();
+        assertThat(busiestMinute)
+                .as("busiest 60-s window at the emulator at 3,600/min")
+                .isLessThanOrEqualTo(3636);
     }
 
     /**
-     * The busiest 1-second window by the moments Sluice sent at ({@code submitted_at}, written
-     * with each send's outcome: a job sent twice keeps its second moment only).
+     * The busiest window of {@code width} (a PostgreSQL interval, e.g. {@code 999 ms}: the window is
+     * that plus the millisecond it starts in) by the moments Sluice sent at ({@code submitted_at},
+     * written with each send's outcome: a job sent twice keeps its second moment only).
      */
-    private long busiestSecondOfSendMoments() throws Exception {
+    private long busiestWindowOfSendMoments(String width) throws Exception {
         return rig.count("""
                 SELECT max(c) FROM (SELECT count(*) OVER (ORDER BY submitted_at
-                                        RANGE BETWEEN CURRENT ROW AND interval '999 ms' FOLLOWING) AS c
-                                    FROM job WHERE submitted_at IS NOT NULL) w""");
+                                        RANGE BETWEEN CURRENT ROW AND interval '%s' FOLLOWING) AS c
+                                    FROM job WHERE submitted_at IS NOT NULL) w""".formatted(width));
     }
 
     /** Waits up to {@code wait} for every job to finish: the cadence of the kills. */
