@@ -18,7 +18,7 @@ import tools.jackson.databind.JsonNode;
  * SIGKILL (no shutdown hook, no hand-back) every few seconds and starts it again, up to 15 times or
  * until every job has finished, then lets the cluster finish: nothing may be lost, and the
  * emulator must see no work done twice. The other runs the three against one configured rate and
- * checks what the emulator saw, per second and per minute.
+ * checks what they sent and what the emulator saw, per second and per minute.
  *
  * <p>Both count requests in each second and minute, so the build runs this class alone, after the
  * others (pom.xml): the instances run niced, and beside another fork's work their senders waited
@@ -117,7 +117,7 @@ class ClusterFaultTest {
         // nothing for 100-450 ms, then 15-20 requests within 50 ms, so the emulator counted 115-121 in
         // a second where the send moments held 105. That is the machine between the send and the
         // wire, not the pacing; the rate test below, with no JVM starting, judges the second by
-        // arrivals. (A send made by an instance that was then killed, and made again by another,
+        // arrivals as well. (A send made by an instance that was then killed, and made again by another,
         // keeps only its second moment in submitted_at.)
         assertThat(sentSide).as("busiest 1-s window of send moments at 100/s").isLessThanOrEqualTo(108);
         assertThat(busiestMinute).as("busiest 60-s window at 6,000/min").isLessThanOrEqualTo(6005);
