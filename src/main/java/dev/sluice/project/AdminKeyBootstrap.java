@@ -1,6 +1,8 @@
 package dev.sluice.project;
 
+import dev.sluice.runtime.Backoff;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.Map;
@@ -49,10 +51,14 @@ class AdminKeyBootstrap implements ApplicationRunner {
     /** Tries of the bootstrap's transaction when the database fails it (a connection lost at start). */
     static final int TRIES = 5;
 
+    /** The wait between tries: 0.25-0.5 s, then doubling, about 4-8 s in all (a database restart). */
+    private static final Backoff BETWEEN_TRIES = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(4));
+
     /**
      * Runs after the web server and the loops have started, so the database can fail it like any
-     * other statement: it is tried again (it is idempotent, under its lock), and only the last
-     * failure stops the start. Before, one killed connection at this moment stopped the instance.
+     * other statement: it is tried again after a backoff (it is idempotent, under its lock), and
+     * only the last failure stops the start. Before, one killed connection at this moment stopped
+     * the instance.
      */
     @Override
     public void run(ApplicationArguments args) {
@@ -64,11 +70,19 @@ class AdminKeyBootstrap implements ApplicationRunner {
                 if (tried == TRIES) {
                     throw e;
                 }
+                Duration wait = BETWEEN_TRIES.before(tried);
                 log.warn(
-                        "the admin key bootstrap failed (try {} of {}); trying again: {}",
+                        "the admin key bootstrap failed (try {} of {}); trying again in {} ms: {}",
                         tried,
                         TRIES,
+                        wait.toMillis(),
                         e.getMessage());
+                try {
+                    Thread.sleep(wait);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
             }
         }
     }

@@ -1,10 +1,16 @@
 package dev.sluice.project;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.sluice.QuietSluiceTest;
+import dev.sluice.TestKeys;
+import java.sql.Connection;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +44,9 @@ class AdminKeyBootstrapTest {
 
     @Autowired
     Clock clock;
+
+    @Autowired
+    DataSource dataSource;
 
     private AdminKeyBootstrap bootstrap(String adminKey) {
         return new AdminKeyBootstrap(
@@ -111,5 +120,24 @@ class AdminKeyBootstrapTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> new SecurityProperties("sk-sluice-short", Duration.ofSeconds(1), 1))
                 .hasMessageContaining("sluice.security.admin-key");
+    }
+
+    @Test
+    void aBootstrapTheDatabaseFailsIsTriedAgainAndTheStartGoesOn(CapturedOutput output) throws Exception {
+        // The tests' admin key is stored already, so the bootstrap writes nothing. Another session
+        // holds the bootstrap's lock: the first try waits lock_timeout (5 s) and fails, as a
+        // statement on a killed connection would.
+        CompletableFuture<Void> started;
+        try (Connection other = dataSource.getConnection()) {
+            other.setAutoCommit(false);
+            other.createStatement().execute("SELECT pg_advisory_xact_lock(21324, 0)");
+            started = CompletableFuture.runAsync(() -> bootstrap(TestKeys.ADMIN).run(null));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> output.getOut().contains("the admin key bootstrap failed (try 1 of 5)"));
+            other.rollback();
+        }
+        started.get(30, TimeUnit.SECONDS); // the second try got the lock: no exception
+        assertThat(output.getOut()).doesNotContain("(try 2 of 5)");
+        assertThat(keys.findByHash(Keys.hash(TestKeys.ADMIN))).isPresent();
     }
 }
