@@ -42,6 +42,9 @@ unpacked() {
     mkdir -p "$cache"
     tmp=$(mktemp -d "$cache/.extract-XXXXXX")
     "$java_bin" -Djarmode=tools -jar "$jar" extract --destination "$tmp/out" >/dev/null
+    # The application's jar keeps the name of the one unpacked (SLUICE_JAR may name any file).
+    [ -f "$tmp/out/sluice.jar" ] || mv "$tmp/out/$(basename "$jar")" "$tmp/out/sluice.jar"
+    [ -f "$dir/sluice.jar" ] || rm -rf "$dir"     # left by an unpack that did not finish
     mv -T "$tmp/out" "$dir" 2>/dev/null || true   # another run may have been first: either is whole
     rm -rf "$tmp"
   fi

@@ -33,9 +33,9 @@ public final class Fixtures {
         }
     }
 
-    /** A job's history rows, oldest first, as column maps. */
+    /** A job's history rows (job_history: the stored ones and those its job row holds), oldest first, as column maps. */
     public static java.util.List<java.util.Map<String, Object>> history(JdbcClient jdbc, long jobId) {
-        return jdbc.sql("SELECT * FROM job_status_history WHERE job_id = ? ORDER BY id")
+        return jdbc.sql("SELECT * FROM job_history WHERE job_id = ? ORDER BY observed_at, ord, row_key")
                 .param(jobId)
                 .query()
                 .listOfRows();

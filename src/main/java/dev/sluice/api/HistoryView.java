@@ -6,9 +6,12 @@ import dev.sluice.history.JobStatusHistory;
 import dev.sluice.job.QueueFields;
 import java.time.Instant;
 
-/** One status-history row as the API shows it. */
+/**
+ * One status-history row as the API shows it. {@code id} is the stored row's; the three rows a job
+ * row holds (queued, its first claim, succeeded) have none.
+ */
 record HistoryView(
-        long id,
+        Long id,
         Instant observedAt,
         String source,
         String state,

@@ -294,7 +294,7 @@ class JobController {
                 "job_id",
                 id,
                 "history",
-                history.findByJobIdOrderByIdAsc(id).stream()
+                history.findByJobIdOrderByObservedAtAscOrdAscRowKeyAsc(id).stream()
                         .map(HistoryView::of)
                         .toList());
     }

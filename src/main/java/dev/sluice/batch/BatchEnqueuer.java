@@ -203,7 +203,7 @@ public class BatchEnqueuer {
             }
             JobService.checkRoom(jobs, owner, encoded.jobCount());
             try (InputStream in = JobCopyEncoder.stamp(Files.newInputStream(rows), firstTurns, owner.stride())) {
-                return new Created(batchId, jobs.copyIn(batchId, in, now), true);
+                return new Created(batchId, jobs.copyIn(batchId, in), true);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

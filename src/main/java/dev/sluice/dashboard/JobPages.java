@@ -98,7 +98,7 @@ class JobPages {
     @GetMapping("/ui/jobs/{id}")
     String job(@PathVariable long id, @AuthenticationPrincipal Caller caller, Model model) {
         Job job = jobs.get(id, caller.visibility());
-        List<JobStatusHistory> rows = history.findByJobIdOrderByIdAsc(id);
+        List<JobStatusHistory> rows = history.findByJobIdOrderByObservedAtAscOrdAscRowKeyAsc(id);
         Charts.Chart chart = JobTimeline.chart(job, rows, clock.instant());
         model.addAttribute("job", job);
         model.addAttribute("history", rows);

@@ -10,14 +10,23 @@ import org.hibernate.annotations.Immutable;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
-/** One history row, read-only: rows are only ever appended, by the job's SQL. */
+/**
+ * One history row, read-only, from the view job_history (V018): a row of job_status_history (only
+ * ever appended, by the job's SQL), or one of the three its job row holds (queued at created_at,
+ * the first claim at claimed_at, succeeded at finished_at), which have no id.
+ */
 @Entity
 @Immutable
-@Table(name = "job_status_history")
+@Table(name = "job_history")
 public class JobStatusHistory {
 
+    /** Unique in the view: a stored row's id, or a derived row's negative key. */
     @Id
-    private long id;
+    private long rowKey;
+
+    private Long id;
+    /** Puts rows of one moment in the order they happen: queued, first claim, the rest, succeeded. */
+    private int ord;
 
     private long jobId;
     private Instant observedAt;
@@ -49,7 +58,8 @@ public class JobStatusHistory {
 
     protected JobStatusHistory() {}
 
-    public long id() {
+    /** The stored row's id; null for a row its job row holds. */
+    public Long id() {
         return id;
     }
 

@@ -40,9 +40,9 @@ public interface JobIntake {
 
     /**
      * Streams rows made by {@link JobCopyEncoder} (their turns stamped by {@link JobCopyEncoder#stamp})
-     * into {@code job} with one COPY, on the connection
-     * of the caller's transaction, then appends one 'queued' history row per job of the batch.
+     * into {@code job} with one COPY, on the connection of the caller's transaction. Each job's
+     * 'queued' history row is its own row's {@code created_at} (the view job_history, V018).
      * Returns the number of jobs.
      */
-    long copyIn(long batchId, InputStream encodedRows, Instant now);
+    long copyIn(long batchId, InputStream encodedRows);
 }

@@ -118,10 +118,7 @@ class JobIntakeImpl implements JobIntake {
                             :idempotencyKey, :callbackUrl, :maxAttempts, :now, :now, :project, :apiKey, :fairTag,
                             :model, :tokenEstimated)
                     ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-                    RETURNING id),
-                history AS (
-                    INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
-                    SELECT id, :now, 'queue', 'queued', 0 FROM ins)
+                    RETURNING id)
                 SELECT id FROM ins
                 """)
                 .param("upstream", job.upstream())
@@ -144,7 +141,7 @@ class JobIntakeImpl implements JobIntake {
     }
 
     @Override
-    public long copyIn(long batchId, InputStream encodedRows, Instant now) {
+    public long copyIn(long batchId, InputStream encodedRows) {
         Connection connection = DataSourceUtils.getConnection(dataSource);
         long rows;
         try {
@@ -158,11 +155,6 @@ class JobIntakeImpl implements JobIntake {
         } finally {
             DataSourceUtils.releaseConnection(connection, dataSource);
         }
-        // Reads the batch's new rows through job_batch_idx.
-        jdbc.sql("""
-                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
-                SELECT id, :now, 'queue', 'queued', 0 FROM job WHERE batch_id = :batchId
-                """).param("now", JobSql.ts(now)).param("batchId", batchId).update();
         return rows;
     }
 }

@@ -17,11 +17,14 @@ public interface JobOutcomes {
     boolean markSubmitted(
             Fence fence, String requestId, String session, Instant submittedAt, Instant nextPollAt, Instant now);
 
-    /** claimed or submitted -> succeeded, with the result (and the time it was sent, when known). */
+    /**
+     * claimed or submitted -> succeeded, with the result (and the time it was sent, when known).
+     * It writes no history row: the job row's finished_at is the 'succeeded' row of job_history (V018).
+     */
     boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now);
 
     /**
-     * {@link #markSucceeded} for many jobs in one statement (and one history insert): each row
+     * {@link #markSucceeded} for many jobs in one statement: each row
      * fenced on its own. Returns the ids that moved, each with the tokens its answer says it used
      * less its token_count (0 when the answer does not say); a fenced-out job is left out, and logged.
      */

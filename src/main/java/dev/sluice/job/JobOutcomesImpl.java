@@ -57,7 +57,8 @@ class JobOutcomesImpl implements JobOutcomes {
         // held here, the rescuer and the claim skip locked rows, the rest lock one row each), so
         // the order cannot deadlock. (Locking them in id order first, SELECT ... ORDER BY id FOR
         // UPDATE, cost 2.6 x the drain rate: bench --only drain, 2026-12-01.) Each fenced as in
-        // markSucceeded; the callback trigger (V003__callbacks.sql) fires for each here.
+        // markSucceeded, and as there no history row is written; the callback trigger
+        // (V003__callbacks.sql) fires for each here.
         // tokens_used: what the answer says (job_tokens_used, V012); each row returns it less the
         // token_count the limiter reserved, to correct the limiter by.
         java.util.Map<Long, Integer> moved = new java.util.HashMap<>();
@@ -79,10 +80,7 @@ class JobOutcomesImpl implements JobOutcomes {
                     FROM o
                     WHERE j.id = o.id AND j.state IN ('claimed', 'submitted') AND j.lease_owner = o.owner
                       AND j.attempts = o.attempt
-                    RETURNING j.id, j.attempts, o.now, coalesce(j.tokens_used - j.token_count, 0) AS surplus),
-                history AS (
-                    INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
-                    SELECT id, now, 'queue', 'succeeded', attempts FROM moved)
+                    RETURNING j.id, coalesce(j.tokens_used - j.token_count, 0) AS surplus)
                 SELECT id, surplus FROM moved
                 """)
                 .param("ids", ids)
@@ -134,24 +132,21 @@ class JobOutcomesImpl implements JobOutcomes {
     @Override
     public boolean markSucceeded(Fence fence, String resultJson, Instant submittedAt, Instant now) {
         // Locks the one row by primary key; fenced by lease owner and attempt. claimed or
-        // submitted -> succeeded. The trigger of V003__callbacks.sql writes the job's callback
+        // submitted -> succeeded; its history row is the job row's finished_at (job_history, V018).
+        // The trigger of V003__callbacks.sql writes the job's callback
         // outbox row in this same statement, when it has a callback_url. The answer is parsed once,
         // in o: job_tokens_used is inlined (V017), so a cast parameter passed to it (or a CTE the
         // planner inlined) would be parsed again at each of its four uses.
         int moved = jdbc.sql("""
-                WITH o AS MATERIALIZED (SELECT CAST(:result AS jsonb) AS result),
-                moved AS (
-                    UPDATE job
-                    SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
-                        result = o.result, error = NULL, finished_at = :now, next_poll_at = NULL,
-                        submitted_at = coalesce(CAST(:submittedAt AS timestamptz), submitted_at),
-                        tokens_used = job_tokens_used(o.result, payload)
-                    FROM o
-                    WHERE id = :id AND state IN ('claimed', 'submitted') AND lease_owner = :owner
-                      AND attempts = :attempt
-                    RETURNING id, attempts)
-                INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
-                SELECT id, :now, 'queue', 'succeeded', attempts FROM moved
+                WITH o AS MATERIALIZED (SELECT CAST(:result AS jsonb) AS result)
+                UPDATE job
+                SET state = 'succeeded', lease_owner = NULL, lease_expires_at = NULL, deferrals = 0,
+                    result = o.result, error = NULL, finished_at = :now, next_poll_at = NULL,
+                    submitted_at = coalesce(CAST(:submittedAt AS timestamptz), submitted_at),
+                    tokens_used = job_tokens_used(o.result, payload)
+                FROM o
+                WHERE id = :id AND state IN ('claimed', 'submitted') AND lease_owner = :owner
+                  AND attempts = :attempt
                 """)
                 .param("result", resultJson)
                 .param("submittedAt", JobSql.ts(submittedAt))

@@ -65,7 +65,7 @@ class BatchApiTest {
         assertThat(jobs).extracting(j -> j.get("custom_id").asString()).containsExactly("a", "b", "c");
         assertThat(jobs).extracting(j -> j.get("priority").asString()).containsExactly("normal", "high", "normal");
         assertThat(jobs).allSatisfy(j -> assertThat(j.get("batch_id").asLong()).isEqualTo(batchId));
-        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history WHERE state = 'queued'")
+        assertThat(jdbc.sql("SELECT count(*) FROM job_history WHERE state = 'queued'")
                         .query(Long.class)
                         .single())
                 .isEqualTo(3);
@@ -299,7 +299,7 @@ class BatchApiTest {
         assertThat(a.json().get("job_count").asLong()).isEqualTo(n);
         assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single())
                 .isEqualTo(n);
-        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history")
+        assertThat(jdbc.sql("SELECT count(*) FROM job_history WHERE state = 'queued'")
                         .query(Long.class)
                         .single())
                 .isEqualTo(n);

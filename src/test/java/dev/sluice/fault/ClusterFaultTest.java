@@ -94,7 +94,7 @@ class ClusterFaultTest {
                        || percentile_disc(0.99) WITHIN GROUP (ORDER BY s) || ' s p99, '
                        || max(s) || ' s max'
                 FROM (SELECT round(extract(epoch FROM (
-                               SELECT min(h.observed_at) FROM job_status_history h
+                               SELECT min(h.observed_at) FROM job_history h
                                WHERE h.job_id = k.job_id AND h.observed_at > k.killed_at
                                  AND coalesce(h.detail, '') NOT LIKE 'lease of %') - k.killed_at)::numeric, 1) AS s
                       FROM fault_kill k) recovered""");

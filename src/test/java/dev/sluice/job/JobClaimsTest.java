@@ -57,7 +57,7 @@ class JobClaimsTest extends JobSqlTest {
         assertThat(row.leaseOwner()).isEqualTo(OWNER);
         assertThat(row.leaseExpiresAt()).isEqualTo(now.plusSeconds(300));
         assertThat(row.claimedAt()).isEqualTo(now);
-        assertThat(jdbc.sql("SELECT state FROM job_status_history WHERE job_id = ? ORDER BY id")
+        assertThat(jdbc.sql("SELECT state FROM job_history WHERE job_id = ? ORDER BY observed_at, ord, row_key")
                         .param(high)
                         .query(String.class)
                         .list())
@@ -145,7 +145,7 @@ class JobClaimsTest extends JobSqlTest {
                         .query(Long.class)
                         .single())
                 .isEqualTo(total);
-        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history WHERE state = 'claimed'")
+        assertThat(jdbc.sql("SELECT count(*) FROM job_history WHERE state = 'claimed'")
                         .query(Long.class)
                         .single())
                 .isEqualTo(total);

@@ -54,7 +54,7 @@ class JobIntakeTest extends JobSqlTest {
                 .isEqualTo(first.getAsLong());
         assertThat(jdbc.sql("SELECT count(*) FROM job").query(Long.class).single())
                 .isEqualTo(1);
-        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history")
+        assertThat(jdbc.sql("SELECT count(*) FROM job_history")
                         .query(Long.class)
                         .single())
                 .isEqualTo(1);
@@ -87,8 +87,7 @@ class JobIntakeTest extends JobSqlTest {
         Long copied = tx.execute(s -> jobs.copyIn(
                 batchId,
                 JobCopyEncoder.stamp(
-                        new ByteArrayInputStream(rows.toByteArray()), new long[] {first}, Owner.SLUICE.stride()),
-                now));
+                        new ByteArrayInputStream(rows.toByteArray()), new long[] {first}, Owner.SLUICE.stride())));
 
         assertThat(copied).isEqualTo(3);
         assertThat(jobs.countInBatch(batchId)).isEqualTo(3);
@@ -109,7 +108,7 @@ class JobIntakeTest extends JobSqlTest {
                 .as("a tab in the payload survives COPY's text format")
                 .isEqualTo("a\tb");
         assertThat(jdbc.sql("""
-                        SELECT count(*) FROM job_status_history h JOIN job j ON j.id = h.job_id
+                        SELECT count(*) FROM job_history h JOIN job j ON j.id = h.job_id
                         WHERE j.batch_id = ? AND h.state = 'queued'""").param(batchId).query(Long.class).single()).isEqualTo(3);
     }
 }

@@ -73,7 +73,7 @@ class JobOutcomesTest extends JobSqlTest {
         assertThat(first.finishedAt()).isEqualTo(now.plusSeconds(1));
         assertThat(first.leaseOwner()).isNull();
         assertThat(jobs.findById(stale.jobId()).orElseThrow().state()).isEqualTo(JobState.CLAIMED);
-        assertThat(jdbc.sql("SELECT count(*) FROM job_status_history WHERE state = 'succeeded'")
+        assertThat(jdbc.sql("SELECT count(*) FROM job_history WHERE state = 'succeeded'")
                         .query(Long.class)
                         .single())
                 .isEqualTo(2);

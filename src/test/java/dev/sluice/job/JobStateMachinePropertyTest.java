@@ -108,10 +108,9 @@ class JobStateMachinePropertyTest {
             }
         }
 
-        java.util.Set<String> reached =
-                new java.util.TreeSet<>(jdbc.sql("SELECT DISTINCT state FROM job_status_history")
-                        .query(String.class)
-                        .list());
+        java.util.Set<String> reached = new java.util.TreeSet<>(jdbc.sql("SELECT DISTINCT state FROM job_history")
+                .query(String.class)
+                .list());
         assertThat(reached).as("the walk reached every state").hasSize(JobState.values().length);
         for (long id : ids) {
             List<Map<String, Object>> changes = Fixtures.history(jdbc, id).stream()
