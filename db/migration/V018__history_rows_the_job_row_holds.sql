@@ -35,7 +35,7 @@ FROM job j
 WHERE j.claimed_at IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM job_status_history h
                   WHERE h.job_id = j.id AND h.observed_at = j.claimed_at AND h.source = 'queue'
-                    AND h.state = 'claimed')
+                    AND h.state = 'claimed' AND h.attempt = 1)
 UNION ALL
 SELECT -(j.id * 4 + 3), NULL, j.id, j.finished_at, 3, 'queue', 'succeeded', j.attempts, NULL,
        NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 1, NULL
