@@ -28,7 +28,7 @@ class JobClaimsImpl implements JobClaims {
         // Index: job_claim_idx (upstream, priority, fair_tag, id) WHERE state = 'queued', read in order and
         // stopped after `limit` rows; run_after is filtered on the heap row. Under READ COMMITTED
         // a row another transaction claimed and committed is re-checked and skipped, and `first`
-        // (no claim before this one) is read from the row as locked.
+        // (no claim before this one: first_claim) is read from the row as locked.
         // The request's seq_id is drawn here, so it is committed before anything is sent and any
         // re-send of the same request (timeout, crash, 410) re-uses it. Models to pass over are
         // filtered on the heap row as the index is read (only when there are any: the usual
@@ -52,14 +52,14 @@ class JobClaimsImpl implements JobClaims {
                     RETURNING j.id, j.upstream, j.endpoint, j.payload::text AS payload, j.token_count,
                               j.priority, j.attempts, j.max_attempts, j.idempotency_key,
                               j.upstream_session, j.upstream_seq_id, j.created_at,
-                              j.claimed_at = CAST(:now AS timestamptz) AS first_claim, j.deferrals,
+                              next.first AS first_claim, j.deferrals,
                               j.fair_tag, j.model),
                 -- A job claimed again after a "not now" adds no row: its deferral row counts the tries.
                 -- Nor does a job's first claim, attempt 1: its claimed_at is that row (job_history, V018).
                 history AS (
                     INSERT INTO job_status_history (job_id, observed_at, source, state, attempt)
-                    SELECT claimed.id, :now, 'queue', 'claimed', attempts FROM claimed JOIN next USING (id)
-                    WHERE deferrals = 0 AND NOT (next.first AND attempts = 1))
+                    SELECT id, :now, 'queue', 'claimed', attempts FROM claimed
+                    WHERE deferrals = 0 AND NOT (first_claim AND attempts = 1))
                 -- UPDATE ... RETURNING does not keep the CTE's order: sent in claim order.
                 SELECT * FROM claimed ORDER BY priority, fair_tag, id
                 """.formatted(skip))
