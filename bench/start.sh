@@ -63,4 +63,6 @@ out start_server_s "$(cut -d' ' -f1 "$work/server" | median)" s
 out idle_rss_server "$(cut -d' ' -f2 "$work/server" | median)" MB
 out start_plain_s "$(cut -d' ' -f1 "$work/plain" | median)" s
 out idle_rss_plain "$(cut -d' ' -f2 "$work/plain" | median)" MB
+# A table of its own: appended after another script's table, a bare row would join that table.
+printf '\n| start-up run | medians |\n|---|---|\n' >>bench/RESULTS.md
 echo "| $(date -u '+%Y-%m-%d %H:%M') start, $RUNS of each, $("$JAVA_HOME/bin/java" -version 2>&1 | head -1 | cut -d'"' -f2), commit $(git rev-parse --short HEAD) | $(awk '{printf "%s%s %s %s", sep, $1, $2, $3; sep="; "}' "$work/figures") |" >>bench/RESULTS.md
