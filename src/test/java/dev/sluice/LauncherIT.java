@@ -3,11 +3,6 @@ package dev.sluice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -56,10 +51,7 @@ class LauncherIT {
     /** Starts bin/sluice-server, waits until it is healthy, stops it; returns what it printed. */
     private String runUntilHealthy(Map<String, String> environment, Path log) throws Exception {
         TestDatabase.Connection db = TestDatabase.get("sluice_launcher");
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = FreePort.get();
         ProcessBuilder builder = new ProcessBuilder(
                         "bin/sluice-server", "--server.port=" + port, "--logging.level.root=WARN")
                 .redirectErrorStream(true)
@@ -76,17 +68,12 @@ class LauncherIT {
         env.putAll(environment);
         Process server = builder.start();
         try {
-            HttpClient http = HttpClient.newHttpClient();
-            HttpRequest health = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health"))
-                    .timeout(Duration.ofSeconds(2))
-                    .build();
+            Api api = new Api(port);
             await().atMost(HEALTHY_WITHIN)
                     .pollInterval(Duration.ofMillis(200))
                     .ignoreExceptions()
                     .failFast("the launcher exited", () -> !server.isAlive())
-                    .until(() -> http.send(health, HttpResponse.BodyHandlers.ofString())
-                                    .statusCode()
-                            == 200);
+                    .until(() -> api.get("/actuator/health").status() == 200);
         } catch (RuntimeException e) {
             throw new AssertionError("not healthy; the launcher printed:\n" + Files.readString(log), e);
         } finally {

@@ -10,8 +10,6 @@ import dev.sluice.TestClockConfiguration;
 import dev.sluice.TestDatabase;
 import dev.sluice.TestKeys;
 import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -118,7 +116,7 @@ final class FaultRig implements AutoCloseable {
 
     /** As {@link #start}, with these JVM options instead of the usual ones (a 256 MB heap, exit on OOM). */
     Process startWith(List<String> jvmOptions, String... extra) throws Exception {
-        int port = freePort();
+        int port = dev.sluice.FreePort.get();
         Map<String, String> settings = new LinkedHashMap<>();
         for (String setting : List.of(
                 "server.port=" + port,
@@ -176,24 +174,6 @@ final class FaultRig implements AutoCloseable {
     /** The HTTP API of a started instance (answering once it has started). */
     Api api(Process instance) {
         return new Api(ports.get(instance));
-    }
-
-    /**
-     * A free port below the ephemeral range (32768 and up on Linux). A port the OS hands out for
-     * listening is free at that moment, but in the seconds before the child JVM binds it an
-     * outgoing connection may take it as its local port: pools reconnecting after a database
-     * restart did, and an instance failed to start ("Port ... was already in use").
-     */
-    private static int freePort() throws IOException {
-        for (int tries = 0; tries < 200; tries++) {
-            int port = 20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(12_000);
-            try (ServerSocket s = new ServerSocket(port)) {
-                return s.getLocalPort();
-            } catch (IOException taken) {
-                // In use: try another.
-            }
-        }
-        throw new IOException("no free port between 20000 and 31999");
     }
 
     List<Process> instances() {
